@@ -1,0 +1,197 @@
+#nullable enable
+// MSBuild inline task (see ../LibStdCxxFix.targets): the libstdc++ < 13 fix for TorchSharp's native library.
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+public class ClipUpPatchLibTorchSharp : Task
+{
+    const string Version = "GLIBCXX_3.4.32";
+    const string ShimName = "libclipup_stdcxx_shim.so";
+    const uint ShtGnuVerneed = 0x6ffffffe;
+    const ushort VerFlgWeak = 0x2;
+
+    [Required] public string Folder { get; set; } = "";
+    [Required] public string ShimSource { get; set; } = "";
+    [Required] public string ShimCache { get; set; } = "";
+
+    public override bool Execute()
+    {
+        if (!Directory.Exists(Folder)) return true;
+        var copies = Directory.GetFiles(Folder, "libLibTorchSharp.so", SearchOption.AllDirectories);
+        if (copies.Length == 0) return true;
+        var stdcxx = SystemLibStdCxx();
+        if (stdcxx == null || Contains(File.ReadAllBytes(stdcxx), Version))
+        {
+            Log.LogMessage(MessageImportance.Low, $"ClipUp: system libstdc++ ({stdcxx ?? "not found"}) needs no {Version} patch.");
+            return true;
+        }
+        string shim;
+        try { EnsureTools(); shim = BuildShim(); }
+        catch (Exception e) { Log.LogError(e.Message); return false; }
+        foreach (var lib in copies)
+        {
+            try
+            {
+                bool weakened = MarkVersionWeak(lib);
+                bool linked = AddNeeded(lib);
+                File.Copy(shim, Path.Combine(Path.GetDirectoryName(lib)!, ShimName), overwrite: true);
+                if (weakened || linked)
+                    Log.LogMessage(MessageImportance.Normal, $"ClipUp: patched {lib} for {stdcxx} (no {Version}).");
+            }
+            catch (Exception e)
+            {
+                Log.LogError($"ClipUp: could not patch {lib}: {e.Message}");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static string? SystemLibStdCxx()
+    {
+        try
+        {
+            var output = Run("/sbin/ldconfig", "-p");
+            var line = output.Split('\n').FirstOrDefault(l => l.Contains("libstdc++.so.6 ") && l.Contains("x86-64"))
+                       ?? output.Split('\n').FirstOrDefault(l => l.Contains("libstdc++.so.6 "));
+            if (line != null) return line.Substring(line.IndexOf("=>", StringComparison.Ordinal) + 2).Trim();
+        }
+        catch (Exception) { }
+        foreach (var p in new[] { "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib64/libstdc++.so.6", "/usr/lib/libstdc++.so.6" })
+            if (File.Exists(p)) return p;
+        return null;
+    }
+
+    // A fresh Debian 12 has g++ but usually not patchelf. As root with apt-get (CI, our machines) we install
+    // them, so that `dotnet build` alone works there; anywhere else the error names the command.
+    void EnsureTools()
+    {
+        bool Has(string tool) => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+            .Any(d => d.Length > 0 && File.Exists(Path.Combine(d, tool)));
+        if (Has("patchelf") && Has("g++")) return;
+        bool root = Environment.UserName == "root";
+        if (!root || !File.Exists("/usr/bin/apt-get"))
+            throw new InvalidOperationException(
+                $"ClipUp: TorchSharp's native library needs {Version}, which this system's libstdc++ lacks; the build " +
+                "fixes that but needs patchelf and g++. Install them (sudo apt-get install patchelf g++) and build again.");
+        Log.LogMessage(MessageImportance.High, "ClipUp: installing patchelf and g++ for the libstdc++ fix (apt-get).");
+        try { Run("/usr/bin/apt-get", "install -y -qq --no-install-recommends patchelf g++"); }
+        catch (Exception)
+        {
+            Run("/usr/bin/apt-get", "update -qq");
+            Run("/usr/bin/apt-get", "install -y -qq --no-install-recommends patchelf g++");
+        }
+    }
+
+    string BuildShim()
+    {
+        Directory.CreateDirectory(ShimCache);
+        var shim = Path.Combine(ShimCache, ShimName);
+        if (File.Exists(shim) && File.GetLastWriteTimeUtc(shim) >= File.GetLastWriteTimeUtc(ShimSource)) return shim;
+        var tmp = shim + ".tmp";
+        try { Run("g++", $"-shared -fPIC -O2 -o \"{tmp}\" \"{ShimSource}\""); }
+        catch (Exception e)
+        {
+            throw new InvalidOperationException(
+                $"ClipUp: TorchSharp's native library needs {Version}, which this system's libstdc++ lacks, and the fix " +
+                $"needs g++ to build a small shim ({e.Message}). Install it with: apt-get install g++ patchelf");
+        }
+        MoveOver(tmp, shim);
+        return shim;
+    }
+
+    static bool AddNeeded(string lib)
+    {
+        string needed;
+        try { needed = Run("patchelf", $"--print-needed \"{lib}\""); }
+        catch (Exception e)
+        {
+            throw new InvalidOperationException(
+                $"the fix needs patchelf ({e.Message}). Install it with: apt-get install patchelf g++");
+        }
+        if (needed.Split('\n').Any(l => l.Trim() == ShimName)) return false;
+        Run("patchelf", $"--add-needed {ShimName} \"{lib}\"");
+        return true;
+    }
+
+    /// Sets VER_FLG_WEAK on the vernaux entry naming GLIBCXX_3.4.32. Returns false if it was already weak.
+    static bool MarkVersionWeak(string lib)
+    {
+        var b = File.ReadAllBytes(lib);
+        if (b.Length < 64 || b[0] != 0x7f || b[1] != (byte)'E' || b[4] != 2 || b[5] != 1)
+            throw new InvalidDataException("not a 64-bit little-endian ELF file");
+        ulong shoff = BitConverter.ToUInt64(b, 0x28);
+        int shentsize = BitConverter.ToUInt16(b, 0x3A), shnum = BitConverter.ToUInt16(b, 0x3C);
+        for (int i = 0; i < shnum; i++)
+        {
+            int sh = checked((int)shoff + i * shentsize);
+            if (BitConverter.ToUInt32(b, sh + 4) != ShtGnuVerneed) continue;
+            int offset = checked((int)BitConverter.ToUInt64(b, sh + 24));
+            int link = (int)BitConverter.ToUInt32(b, sh + 40), count = (int)BitConverter.ToUInt32(b, sh + 44);
+            int strtab = checked((int)BitConverter.ToUInt64(b, checked((int)shoff + link * shentsize) + 24));
+            int vn = offset;
+            for (int n = 0; n < count; n++)
+            {
+                int aux = vn + (int)BitConverter.ToUInt32(b, vn + 8);
+                for (int a = 0; a < BitConverter.ToUInt16(b, vn + 2); a++)
+                {
+                    string name = CString(b, strtab + (int)BitConverter.ToUInt32(b, aux + 8));
+                    if (name == Version)
+                    {
+                        ushort flags = BitConverter.ToUInt16(b, aux + 4);
+                        if ((flags & VerFlgWeak) != 0) return false;
+                        BitConverter.GetBytes((ushort)(flags | VerFlgWeak)).CopyTo(b, aux + 4);
+                        var tmp = lib + ".clipup-tmp";
+                        File.WriteAllBytes(tmp, b);
+                        MoveOver(tmp, lib);
+                        return true;
+                    }
+                    aux += (int)BitConverter.ToUInt32(b, aux + 12);
+                }
+                vn += (int)BitConverter.ToUInt32(b, vn + 12);
+            }
+        }
+        return false;
+    }
+
+    // Inline tasks compile against netstandard2.0, which has no File.Move(..., overwrite).
+    static void MoveOver(string from, string to)
+    {
+        if (File.Exists(to)) File.Replace(from, to, null);
+        else File.Move(from, to);
+    }
+
+    static string CString(byte[] b, int at)
+    {
+        int end = Array.IndexOf(b, (byte)0, at);
+        return Encoding.ASCII.GetString(b, at, end - at);
+    }
+
+    static bool Contains(byte[] haystack, string needle)
+    {
+        var n = Encoding.ASCII.GetBytes(needle);
+        for (int i = 0; i <= haystack.Length - n.Length; i++)
+        {
+            int j = 0;
+            while (j < n.Length && haystack[i + j] == n[j]) j++;
+            if (j == n.Length) return true;
+        }
+        return false;
+    }
+
+    static string Run(string file, string args)
+    {
+        var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.EnvironmentVariables["DEBIAN_FRONTEND"] = "noninteractive";
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
+        string stdout = p.StandardOutput.ReadToEnd(), stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {args} failed: {stderr.Trim()}");
+        return stdout;
+    }
+}

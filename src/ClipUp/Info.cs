@@ -1,0 +1,1 @@
+namespace ClipUp; public static class Info { public const string Name = "ClipUp"; }
