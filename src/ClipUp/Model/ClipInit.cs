@@ -1,0 +1,53 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ClipUp.Model;
+
+/// <summary>
+/// open_clip's CLIP initialisation (<c>CLIP.initialize_parameters</c>, <c>VisionTransformer</c>), applied to both towers:
+/// token embedding N(0, 0.02²), text positions N(0, 0.01²), class token / image positions / projections N(0, D⁻¹),
+/// attention in_proj N(0, D⁻¹), out_proj and c_proj N(0, D⁻¹·(2L)⁻¹), c_fc N(0, (2D)⁻¹). Biases of attention are zero;
+/// MLP biases keep PyTorch's Linear default. open_clip leaves the vision blocks at PyTorch defaults; we use the same
+/// scaled scheme for both towers so that depth does not change the residual stream's scale (a deliberate deviation).
+/// </summary>
+public static class ClipInit
+{
+    public static void Apply(ClipModel model, long seed)
+    {
+        var g = new Generator((ulong)seed);
+        using var _ = torch.no_grad();
+        var t = model.Config.Text;
+        var v = model.Config.Vision;
+        nn.init.normal_(model.token_embedding.weight!, 0, 0.02, g);
+        nn.init.normal_(model.positional_embedding, 0, 0.01, g);
+        nn.init.normal_(model.text_projection, 0, Math.Pow(t.Width, -0.5), g);
+        InitTransformer(model.transformer, t.Width, t.Layers, g);
+
+        double scale = Math.Pow(v.Width, -0.5);
+        nn.init.normal_(model.visual.class_embedding, 0, scale, g);
+        nn.init.normal_(model.visual.positional_embedding, 0, scale, g);
+        nn.init.normal_(model.visual.proj, 0, scale, g);
+        nn.init.normal_(model.visual.conv1.weight, 0, scale, g);
+        InitTransformer(model.visual.transformer, v.Width, v.Layers, g);
+    }
+
+    /// <summary>Scaled init of one tower's blocks; dense MLPs are initialised here, MoE MLPs initialise themselves.</summary>
+    public static void InitTransformer(Transformer transformer, int width, int layers, Generator g)
+    {
+        double attnStd = Math.Pow(width, -0.5);
+        double projStd = attnStd * Math.Pow(2 * layers, -0.5);
+        double fcStd = Math.Pow(2 * width, -0.5);
+        foreach (var block in transformer.resblocks)
+        {
+            nn.init.normal_(block.attn.in_proj_weight, 0, attnStd, g);
+            nn.init.normal_(block.attn.out_proj.weight, 0, projStd, g);
+            nn.init.zeros_(block.attn.out_proj.bias!);
+            if (block.mlp is Mlp mlp)
+            {
+                nn.init.normal_(mlp.c_fc.weight, 0, fcStd, g);
+                nn.init.normal_(mlp.c_proj.weight, 0, projStd, g);
+            }
+        }
+    }
+}
