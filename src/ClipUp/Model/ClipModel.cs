@@ -15,7 +15,7 @@ public sealed class ClipModel : ClipModelBase
     public readonly Embedding token_embedding;
     public readonly Parameter positional_embedding;
     public readonly Transformer transformer;
-    public readonly LayerNorm ln_final;
+    public readonly LayerNormFp32 ln_final;
     public readonly Parameter text_projection;
     public readonly Parameter logit_scale;
     private readonly ClipConfig config;
@@ -33,7 +33,7 @@ public sealed class ClipModel : ClipModelBase
         token_embedding = nn.Embedding(t.VocabSize, t.Width);
         positional_embedding = nn.Parameter(torch.empty(t.ContextLength, t.Width));
         transformer = new Transformer(Tower.Text, t.Width, t.Layers, t.Heads, t.MlpHidden, config.Activation, causal: true, mlps);
-        ln_final = nn.LayerNorm(t.Width);
+        ln_final = new LayerNormFp32(t.Width);
         text_projection = nn.Parameter(torch.empty(t.Width, config.EmbedDim));
         logit_scale = nn.Parameter(torch.tensor(Math.Log(1 / 0.07), ScalarType.Float32));
         RegisterComponents();

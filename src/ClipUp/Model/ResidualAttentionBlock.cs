@@ -7,16 +7,16 @@ namespace ClipUp.Model;
 /// <summary>A pre-LN transformer block: <c>x + attn(ln_1(x))</c>, then <c>x + mlp(ln_2(x))</c>. The MLP is dense or MoE.</summary>
 public sealed class ResidualAttentionBlock : nn.Module<Tensor, Tensor>
 {
-    public readonly LayerNorm ln_1;
+    public readonly LayerNormFp32 ln_1;
     public readonly SelfAttention attn;
-    public readonly LayerNorm ln_2;
+    public readonly LayerNormFp32 ln_2;
     public readonly nn.Module<Tensor, Tensor> mlp;
 
     public ResidualAttentionBlock(int width, int heads, bool causal, nn.Module<Tensor, Tensor> mlp) : base(nameof(ResidualAttentionBlock))
     {
-        ln_1 = nn.LayerNorm(width);
+        ln_1 = new LayerNormFp32(width);
         attn = new SelfAttention(width, heads, causal);
-        ln_2 = nn.LayerNorm(width);
+        ln_2 = new LayerNormFp32(width);
         this.mlp = mlp;
         RegisterComponents();
     }

@@ -13,9 +13,9 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     public readonly Conv2d conv1;
     public readonly Parameter class_embedding;
     public readonly Parameter positional_embedding;
-    public readonly LayerNorm ln_pre;
+    public readonly LayerNormFp32 ln_pre;
     public readonly Transformer transformer;
-    public readonly LayerNorm ln_post;
+    public readonly LayerNormFp32 ln_post;
     public readonly Parameter proj;
     private readonly VisionConfig config;
 
@@ -27,9 +27,9 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         conv1 = nn.Conv2d(3, w, kernel_size: config.PatchSize, stride: config.PatchSize, bias: false);
         class_embedding = nn.Parameter(torch.empty(w));
         positional_embedding = nn.Parameter(torch.empty(config.Tokens, w));
-        ln_pre = nn.LayerNorm(w);
+        ln_pre = new LayerNormFp32(w);
         transformer = new Transformer(Tower.Image, w, config.Layers, config.Heads, config.MlpHidden, activation, causal: false, mlpFactory);
-        ln_post = nn.LayerNorm(w);
+        ln_post = new LayerNormFp32(w);
         proj = nn.Parameter(torch.empty(w, embedDim));
         RegisterComponents();
     }

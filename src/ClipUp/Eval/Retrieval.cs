@@ -1,0 +1,51 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ClipUp.Eval;
+
+/// <summary>Recall@K in both directions, in percent.</summary>
+public sealed record RetrievalMetrics(
+    double TextToImageR1, double TextToImageR5, double TextToImageR10,
+    double ImageToTextR1, double ImageToTextR5, double ImageToTextR10)
+{
+    public double Mean => (TextToImageR1 + TextToImageR5 + TextToImageR10 + ImageToTextR1 + ImageToTextR5 + ImageToTextR10) / 6;
+}
+
+/// <summary>
+/// Image↔text retrieval with CLIP_benchmark's protocol (<c>metrics/zeroshot_retrieval.py</c>): cosine scores of
+/// normalised embeddings; text→image R@K = fraction of captions whose image is among the top K images; image→text
+/// R@K = fraction of images with <i>any</i> of their captions among the top K captions (several captions per image).
+/// Axes: I images, N texts, E embed.
+/// </summary>
+public static class Retrieval
+{
+    /// <param name="imageEmbeds">[I, E], L2-normalised.</param>
+    /// <param name="textEmbeds">[N, E], L2-normalised.</param>
+    /// <param name="textToImage">For each text, the index of its image in <paramref name="imageEmbeds"/>.</param>
+    public static RetrievalMetrics Compute(Tensor imageEmbeds, Tensor textEmbeds, IReadOnlyList<int> textToImage)
+    {
+        long images = imageEmbeds.shape[0], texts = textEmbeds.shape[0];
+        if (textToImage.Count != texts)
+            throw new ArgumentException($"textToImage has {textToImage.Count} entries but there are {texts} texts");
+        if (textToImage.Any(i => i < 0 || i >= images))
+            throw new ArgumentException($"textToImage holds an image index outside [0, {images})");
+        using var scope = torch.NewDisposeScope();
+        var scores = torch.matmul(textEmbeds.to(ScalarType.Float32), imageEmbeds.to(ScalarType.Float32).t()); // [N, I]
+        var target = torch.tensor(textToImage.Select(i => (long)i).ToArray(), device: scores.device);         // [N]
+        var positive = torch.zeros(texts, images, ScalarType.Bool, device: scores.device);
+        positive[torch.arange(texts, device: scores.device), target] = torch.tensor(true);                    // [N, I]
+        int[] ks = [1, 5, 10];
+        double[] t2i = ks.Select(k => RecallAtK(scores, positive, k)).ToArray();
+        double[] i2t = ks.Select(k => RecallAtK(scores.t(), positive.t(), k)).ToArray();
+        return new RetrievalMetrics(t2i[0], t2i[1], t2i[2], i2t[0], i2t[1], i2t[2]);
+    }
+
+    /// <summary>Percentage of query rows with at least one positive among their top-K columns.</summary>
+    public static double RecallAtK(Tensor scores, Tensor positive, int k)
+    {
+        int kk = (int)Math.Min(k, scores.shape[1]);
+        var top = scores.topk(kk, dim: 1).indexes;                   // [Q, K]
+        var hit = positive.gather(1, top).any(1);                    // [Q]
+        return hit.to(ScalarType.Float64).mean().item<double>() * 100;
+    }
+}
