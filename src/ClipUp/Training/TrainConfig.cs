@@ -1,0 +1,53 @@
+using System.Text.Json.Serialization;
+
+namespace ClipUp.Training;
+
+/// <summary>
+/// How to train (not what: the architecture is <see cref="Model.ClipConfig"/>). Defaults follow open_clip's CLIP
+/// recipe scaled down: AdamW β=(0.9, 0.98), ε=1e-6, weight decay 0.2, gradient clipping at 1.0.
+/// </summary>
+public sealed record TrainConfig
+{
+    public int Steps { get; init; } = 1000;
+    public int BatchSize { get; init; } = 128;
+    public double LearningRate { get; init; } = 5e-4;
+    public int WarmupSteps { get; init; } = 100;
+    public double MinLrRatio { get; init; } = 0.0;
+    public double WeightDecay { get; init; } = 0.2;
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.98;
+    public double Eps { get; init; } = 1e-6;
+    /// <summary>Global gradient-norm clip (0 = off).</summary>
+    public double GradClipNorm { get; init; } = 1.0;
+    /// <summary>Micro-batches per optimizer step. Each micro-batch is its own contrastive problem (no feature gathering).</summary>
+    public int GradAccumulation { get; init; } = 1;
+    [JsonConverter(typeof(JsonStringEnumConverter<Precision>))]
+    public Precision Precision { get; init; } = Precision.Fp32;
+    /// <summary>Metrics are read from the device (the only host sync) every this many steps.</summary>
+    public int LogEvery { get; init; } = 10;
+    /// <summary>Checkpoint every this many steps (0 = only at the end).</summary>
+    public int CheckpointEvery { get; init; } = 0;
+    public int KeepLastCheckpoints { get; init; } = 2;
+    public long Seed { get; init; } = 0;
+    /// <summary>Consecutive non-finite steps (skipped) before the run stops with a diagnostic.</summary>
+    public int MaxNonFiniteSteps { get; init; } = 5;
+
+    public LrSchedule Schedule => new(LearningRate, WarmupSteps, Steps, MinLrRatio);
+
+    public void Validate()
+    {
+        static void Require(bool ok, string message) { if (!ok) throw new ArgumentException(message); }
+        Require(Steps >= 1, $"Steps {Steps} must be >= 1");
+        Require(BatchSize >= 2, $"BatchSize {BatchSize} must be >= 2: the contrastive loss needs negatives in the batch");
+        Schedule.Validate();
+        Require(WeightDecay >= 0, $"WeightDecay {WeightDecay} must be >= 0");
+        Require(Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1, $"Adam betas ({Beta1}, {Beta2}) must be in [0, 1)");
+        Require(Eps > 0, $"Eps {Eps} must be > 0");
+        Require(GradClipNorm >= 0, $"GradClipNorm {GradClipNorm} must be >= 0 (0 turns clipping off)");
+        Require(GradAccumulation >= 1, $"GradAccumulation {GradAccumulation} must be >= 1");
+        Require(LogEvery >= 1, $"LogEvery {LogEvery} must be >= 1");
+        Require(CheckpointEvery >= 0, $"CheckpointEvery {CheckpointEvery} must be >= 0");
+        Require(KeepLastCheckpoints >= 1, $"KeepLastCheckpoints {KeepLastCheckpoints} must be >= 1");
+        Require(MaxNonFiniteSteps >= 1, $"MaxNonFiniteSteps {MaxNonFiniteSteps} must be >= 1");
+    }
+}
