@@ -1,0 +1,22 @@
+using Plotly.NET;
+using Plotly.NET.LayoutObjects;
+
+namespace ClipUp.Plots;
+
+/// <summary>
+/// Shared chart styling: every ClipUp figure has a title and labelled axes (STYLE §3, rule 6). Plotly.NET 6 dropped the
+/// C# <c>With*</c> extensions and its F# styling functions take F# options, so the layout is set here, once.
+/// </summary>
+public static class Charts
+{
+    public static GenericChart Layout(GenericChart chart, string title, string xTitle, string yTitle, int width = 900, int height = 380)
+    {
+        var layout = new Plotly.NET.Layout();
+        layout.SetProperty("title", new Dictionary<string, object> { ["text"] = title });
+        layout.SetProperty("xaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = xTitle } });
+        layout.SetProperty("yaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = yTitle } });
+        layout.SetProperty("width", width);
+        layout.SetProperty("height", height);
+        return GenericChart.addLayout(layout, chart);
+    }
+}

@@ -1,0 +1,21 @@
+using System.Text.Json.Nodes;
+using Plotly.NET;
+using CSharpChart = Plotly.NET.CSharp.Chart;
+
+namespace ClipUp.Plots;
+
+/// <summary>Charts of training runs read from metrics.jsonl (one series per run).</summary>
+public static class TrainingCharts
+{
+    /// <summary>A line chart of one metric against step, one line per named run.</summary>
+    public static GenericChart Curve(IReadOnlyDictionary<string, IReadOnlyList<JsonObject>> runs, string metric, string title, string yTitle)
+    {
+        var lines = runs.Select(run =>
+        {
+            var points = run.Value.Where(r => r[metric] is not null).ToList();
+            return CSharpChart.Line<int, double, string>(
+                x: points.Select(r => (int)r["step"]!), y: points.Select(r => (double)r[metric]!), Name: run.Key, ShowMarkers: false);
+        });
+        return Charts.Layout(CSharpChart.Combine(lines), title, "optimizer step", yTitle);
+    }
+}
