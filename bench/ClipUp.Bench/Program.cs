@@ -1,0 +1,21 @@
+using System.Text.Json;
+using ClipUp.Bench;
+
+// bench entry point: `trainstep` prints one JSON line (compared with the PyTorch reference by bench/run-cpu.sh).
+if (args.Length > 0 && args[0] == "trainstep")
+{
+    string Arg(string name, string fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+    var result = TrainStepBench.Run(Arg("--preset", "tiny"), Arg("--moe", "0") == "1", int.Parse(Arg("--batch", "64")),
+        int.Parse(Arg("--steps", "20")), int.Parse(Arg("--warmup", "3")), Arg("--device", "cpu"), Arg("--bf16", "0") == "1");
+    var json = result.ToJsonString();
+    Console.WriteLine(json);
+    var outPath = Arg("--json", "");
+    if (outPath.Length > 0) File.WriteAllText(outPath, json);
+    return 0;
+}
+BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(TrainStepBench).Assembly).Run(args);
+return 0;
