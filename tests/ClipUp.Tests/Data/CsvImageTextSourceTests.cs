@@ -106,6 +106,16 @@ public class CsvImageTextSourceTests
     }
 
     [Fact]
+    public void AByteOrderMarkAndWindowsLineEndingsAreAccepted()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("win.tsv"), [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("image\tcaption\r\na.jpg\tA dog\r\nb.jpg\tA cat\r\n")]);
+        var source = new CsvImageTextSource(new CsvSourceOptions(dir.File("win.tsv")));
+        Assert.Equal(["A dog", "A cat"], new[] { source[0].Caption, source[1].Caption });
+        Assert.Empty(source.Report.InvalidUtf8Lines);
+    }
+
+    [Fact]
     public void FormatRowRoundTripsThroughParse()
     {
         string[] fields = ["a\tb", "\"quoted\"", "mid \" quote", "line\nbreak", ""];
