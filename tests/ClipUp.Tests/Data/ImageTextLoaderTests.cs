@@ -182,6 +182,15 @@ public class ImageTextLoaderTests
     }
 
     [Fact]
+    public void ToTensorReturnsAFreshCopyOfThePixels()
+    {
+        var batch = new Float32ImageBatch(1, 2, [.. Enumerable.Range(0, 12).Select(i => (float)i)]);
+        using var t = batch.ToTensor();
+        batch.Data[0] = 99f;
+        Assert.Equal(0f, t[0, 0, 0, 0].item<float>());
+    }
+
+    [Fact]
     public void StoppingEarlyReturnsPromptlyFromAnEndlessRead()
     {
         var loader = new ImageTextLoader(Shapes37, LoaderConfig.Train(4, seed: 0) with { Workers = 2, Prefetch = 2 }, Size24);
