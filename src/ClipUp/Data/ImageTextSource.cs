@@ -1,0 +1,50 @@
+using System.Collections.ObjectModel;
+
+namespace ClipUp.Data;
+
+/// <summary>One row of an image-text data set.</summary>
+/// <param name="Image">Where the image is: a file path for file-backed sources, a key for in-memory ones.
+/// Rows of the same image share the same <paramref name="Image"/> (Flickr8k has 5 rows per image).</param>
+/// <param name="Caption">The text paired with the image (never empty: sources skip empty captions).</param>
+/// <param name="Attributes">Other columns of the row (fashion: gender, articleType, ...; ImageFolder: class),
+/// empty when there are none.</param>
+public sealed record ImageTextRecord(string Image, string Caption, IReadOnlyDictionary<string, string> Attributes)
+{
+    /// <summary>The shared empty attribute set.</summary>
+    public static readonly IReadOnlyDictionary<string, string> NoAttributes = ReadOnlyDictionary<string, string>.Empty;
+}
+
+/// <summary>
+/// An indexable, read-only list of (image, caption, attributes) rows that can decode the image of any row.
+/// Implementations: <see cref="CsvImageTextSource"/> (open_clip's CsvDataset), <see cref="ImageFolderSource"/>
+/// (classification folders; caption = class name), <see cref="InMemoryImageTextSource"/> (synthetic data).
+/// Sources are immutable after construction, so loader workers can read them from any thread.
+/// </summary>
+public abstract class ImageTextSource
+{
+    /// <summary>Number of rows.</summary>
+    public abstract int Count { get; }
+
+    /// <summary>Row <paramref name="index"/>, 0 &lt;= index &lt; <see cref="Count"/>.</summary>
+    public abstract ImageTextRecord this[int index] { get; }
+
+    /// <summary>
+    /// Decodes the image of row <paramref name="index"/>. An unreadable image throws <see cref="InvalidDataException"/>
+    /// (or an <see cref="IOException"/> such as <see cref="FileNotFoundException"/>) naming the file; loaders count
+    /// those as data errors and skip the row.
+    /// </summary>
+    public abstract RgbImage LoadImage(int index, ImageDecoderOptions decoder);
+
+    /// <summary>Rows that the source dropped or repaired while reading.</summary>
+    public virtual SourceReport Report => SourceReport.Clean;
+}
+
+/// <summary>What a source skipped or repaired while reading its index file.</summary>
+/// <param name="EmptyCaptionsSkipped">Rows dropped because the caption was empty or whitespace.</param>
+/// <param name="InvalidUtf8Lines">1-based line numbers of rows whose bytes were not valid UTF-8; the invalid bytes
+/// were replaced by U+FFFD and the row kept.</param>
+public sealed record SourceReport(int EmptyCaptionsSkipped, IReadOnlyList<int> InvalidUtf8Lines)
+{
+    /// <summary>Nothing skipped, nothing repaired.</summary>
+    public static readonly SourceReport Clean = new(0, []);
+}
