@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 
 namespace ClipUp.Training;
 
@@ -21,7 +20,6 @@ public sealed record TrainConfig
     public double GradClipNorm { get; init; } = 1.0;
     /// <summary>Micro-batches per optimizer step. Each micro-batch is its own contrastive problem (no feature gathering).</summary>
     public int GradAccumulation { get; init; } = 1;
-    [JsonConverter(typeof(JsonStringEnumConverter<Precision>))]
     public Precision Precision { get; init; } = Precision.Fp32;
     /// <summary>Metrics are read from the device (the only host sync) every this many steps.</summary>
     public int LogEvery { get; init; } = 10;
