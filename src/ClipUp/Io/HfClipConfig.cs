@@ -33,7 +33,6 @@ public static class HfClipConfig
             ["projection_dim"] = arch.EmbedDim,
             ["logit_scale_init_value"] = LogitScaleInit,
             ["initializer_factor"] = 1.0,
-            ["torch_dtype"] = "float32",
             ["text_config"] = new JsonObject
             {
                 ["model_type"] = "clip_text_model",
