@@ -14,7 +14,7 @@ namespace ClipUp.Training;
 /// </summary>
 public static class Checkpoint
 {
-    public const string Extension = ".ckpt";
+    public const string Extension = ".safetensors";
 
     /// <summary>Writes <c>step-NNNNNNNN.ckpt</c> into <paramref name="directory"/> and prunes older ones; returns its path.</summary>
     public static string Save(string directory, ClipModelBase model, Trainer trainer, TrainingState state, int keep)
@@ -33,7 +33,7 @@ public static class Checkpoint
             ["optimizer_steps"] = state.OptimizerSteps,
             ["data_epoch"] = state.Data.Epoch,
             ["data_index"] = state.Data.Index,
-            ["model_config"] = JsonSerializer.SerializeToNode(model.Config),
+            ["model_config"] = JsonSerializer.SerializeToNode(model.Config, Io.JsonConfig.Options),
             ["clipup_version"] = Info.Version,
             ["created_utc"] = DateTime.UtcNow.ToString("O"),
         };

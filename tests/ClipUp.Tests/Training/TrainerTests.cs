@@ -49,7 +49,7 @@ public class TrainerTests : IDisposable
         using (var t = new Trainer(resumed, Config(20), torch.CPU) { RunDirectory = Path.Combine(dir, "b") })
         {
             var latest = Checkpoint.FindLatest(Path.Combine(dir, "b", "checkpoints"))!;
-            Assert.EndsWith("step-00000010.ckpt", latest);
+            Assert.EndsWith("step-00000010.safetensors", latest);
             var state = Checkpoint.Restore(latest, resumed, t, stream);
             t.Run(stream, state.Step);
         }
