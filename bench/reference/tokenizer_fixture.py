@@ -10,6 +10,9 @@ tokenizer.py is the same algorithm), copied line for line with ONE deviation: ft
 basic_clean does what ClipUp.Text.TextCleaner does instead of ftfy.fix_text, namely Unicode NFC normalisation
 (the last step of ftfy.fix_text) followed by html.unescape twice. ftfy's other repairs (mojibake, curly quotes,
 ligatures, full-width forms, control characters) are therefore not part of this reference and not part of ClipUp.
+A one-off check with ftfy 6.3.1 (not installable here) found no difference on any of the 35,455 Flickr8k and
+13,000 fashion captions; of the TRICKY strings below, the ligature, full-width, zero-width/BOM, curly-quote and
+control-character ones differ.
 
 Fixture contents:
   strings:   tricky inputs with their Encode ids (no sot/eot), Tokenize row (context 77) and Decode(Encode(x)).

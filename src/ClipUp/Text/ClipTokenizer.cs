@@ -13,8 +13,8 @@ namespace ClipUp.Text;
 /// </summary>
 /// <remarks>
 /// <para>Radford et al., "Learning Transferable Visual Models From Natural Language Supervision" (2021), §2.4:
-/// "a lower-cased byte pair encoding (BPE) representation of the text with a 49,152 vocab size", sequence
-/// length 76 plus [SOS]/[EOS]. Ids match the reference for every input it accepts (tests compare against
+/// "a lower-cased byte pair encoding (BPE) representation of the text with a 49,152 vocab size", bracketed
+/// with [SOS] and [EOS]; OpenAI's code uses 77 positions (75 text tokens + sot + eot). Ids match the reference for every input it accepts (tests compare against
 /// bench/reference/tokenizer_fixture.py), except that ftfy's repairs are not reproduced (see <see cref="TextCleaner"/>),
 /// and that a lone UTF-16 surrogate, which Python cannot encode, becomes U+FFFD here.</para>
 /// <para>Instances are immutable apart from a thread-safe word cache, so one instance can serve all threads.</para>

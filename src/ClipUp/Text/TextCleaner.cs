@@ -11,7 +11,8 @@ namespace ClipUp.Text;
 /// final step, NFC normalisation, is reproduced; its repairs of mojibake ("cafÃ©"), curly quotes, ligatures,
 /// full-width forms, terminal escapes and control characters are not, so text that needs them tokenizes
 /// differently from OpenAI's tokenizer (identically to the ftfy-free reference in
-/// bench/reference/tokenizer_fixture.py).
+/// bench/reference/tokenizer_fixture.py). Checked once against ftfy 6.3.1: every Flickr8k train/val caption
+/// (35,455) and fashion title (13,000) gives the same ids with and without ftfy.
 /// </remarks>
 public static class TextCleaner
 {

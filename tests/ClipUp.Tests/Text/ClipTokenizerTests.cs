@@ -120,6 +120,13 @@ public class ClipTokenizerTests
     }
 
     [Fact]
+    public void ANullTextIsRejectedWithItsIndex()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Tok.Tokenize(["a cat", null!]));
+        Assert.Contains("texts[1] is null", ex.Message);
+    }
+
+    [Fact]
     public void AnEmptyListGivesAnEmptyBatch()
     {
         using var tokens = Tok.Tokenize([], 77);
@@ -175,8 +182,17 @@ public class ClipTokenizerTests
         }
         Assert.Equal(flickr.Tokens, ids.Sum(x => x.Length));
         Assert.Equal(flickr.Sha256, TokenizerFixture.HashIds(ids));
+        var warmClock = Stopwatch.StartNew();
+        foreach (string caption in captions) tok.Encode(caption);
+        warmClock.Stop();
+        var fresh = FreshTokenizer();
+        var tokenizeClock = Stopwatch.StartNew();
+        using var batch = fresh.Tokenize(captions);
+        tokenizeClock.Stop();
+        Assert.Equal([captions.Count, 77L], batch.shape);
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"{captions.Count} captions, {flickr.Tokens} tokens encoded in {clock.Elapsed.TotalMilliseconds:F0} ms (cold cache)");
+            $"{captions.Count} captions, {flickr.Tokens} tokens: Encode {clock.Elapsed.TotalMilliseconds:F0} ms cold, " +
+            $"{warmClock.Elapsed.TotalMilliseconds:F0} ms warm; Tokenize to [N, 77] {tokenizeClock.Elapsed.TotalMilliseconds:F0} ms cold");
     }
 
     [Fact]
