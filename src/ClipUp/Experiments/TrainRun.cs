@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using ClipUp.Data;
+using ClipUp.Io;
+using ClipUp.Model;
+using ClipUp.Runtime;
+using ClipUp.Text;
+using ClipUp.Training;
+using TorchSharp;
+
+namespace ClipUp.Experiments;
+
+/// <summary>Optional parts of a run that are not data: reporting, resumption, and a model other than a fresh dense one.</summary>
+public sealed record TrainRunOptions
+{
+    public IProgress<TrainProgress>? Progress { get; init; }
+    /// <summary>Human-readable notes (resumed from…, skipped a damaged checkpoint…).</summary>
+    public Action<string>? Log { get; init; }
+    /// <summary>Continue from the newest valid checkpoint in <c>out/checkpoints</c> when there is one.</summary>
+    public bool Resume { get; init; }
+    /// <summary>The model to train (an upcycled MoE, a MoDE seed); default: a fresh dense model of the config's preset.</summary>
+    public ClipModelBase? Model { get; init; }
+    /// <summary>Aux loss of MoE models (see Moe.Routing).</summary>
+    public Func<ClipModelBase, StepAux?>? Aux { get; init; }
+    /// <summary>Rows of the training table to use (a MoDE expert's shard); default: all.</summary>
+    public IReadOnlyList<int>? Rows { get; init; }
+    public CancellationToken Cancel { get; init; }
+}
+
+/// <summary>The outcome of <see cref="TrainRun.Execute"/>, also written to <c>out/results.json</c>.</summary>
+public sealed record TrainRunResult(string OutDir, TrainResult Train, EvalResult Eval, double Seconds, ClipModelBase Model);
+
+/// <summary>
+/// One training run from a <see cref="RunConfig"/>: data → loader → trainer (resumable) → evaluation → results.json.
+/// The CLI's <c>train</c>, the quickstart, the notebooks and the experiments all go through here.
+/// </summary>
+public static class TrainRun
+{
+    public static TrainRunResult Execute(RunConfig config, TrainRunOptions? options = null)
+    {
+        options ??= new TrainRunOptions();
+        config.Validate();
+        var clock = Stopwatch.StartNew();
+        var device = Devices.Resolve(config.Device);
+        var modelConfig = config.ModelConfig();
+        var model = options.Model ?? new ClipModel(modelConfig, seed: config.Train.Seed);
+        model.to(device);
+        Directory.CreateDirectory(config.Out);
+        File.WriteAllText(Path.Combine(config.Out, "config.json"), JsonConfig.Serialize(config));
+
+        ImageTextSource source = new CsvImageTextSource(config.Data.Source(config.Data.Train));
+        if (options.Rows is { } rows) source = new ImageTextSubset(source, rows);
+        var loader = new ImageTextLoader(source,
+            LoaderConfig.Train(config.Train.BatchSize, (int)config.Train.Seed) with
+            {
+                OneCaptionPerImage = config.Data.OneCaptionPerImage, Workers = config.Data.Workers,
+                MaxErrorFraction = config.Data.MaxErrorFraction,
+            },
+            new ImageTransformConfig(model.Config.Vision.ImageSize));
+        var tokenizer = ClipTokenizer.Default;
+        using var stream = new LoaderStream(loader, texts => tokenizer.Tokenize(texts, model.Config.Text.ContextLength));
+        using var trainer = new Trainer(model, config.Train, device, options.Aux)
+        {
+            RunDirectory = config.Out, Progress = options.Progress,
+        };
+        int start = 0;
+        if (options.Resume && Checkpoint.FindLatest(Path.Combine(config.Out, "checkpoints"), options.Log) is { } latest)
+        {
+            start = Checkpoint.Restore(latest, model, trainer, stream).Step;
+            options.Log?.Invoke($"resumed from {latest} at step {start}");
+        }
+        var train = trainer.Run(stream, start, cancel: options.Cancel);
+        var eval = Evaluation.Run(model, config.Eval, device, tokenizer);
+        var result = new TrainRunResult(config.Out, train, eval, clock.Elapsed.TotalSeconds, model);
+        File.WriteAllText(Path.Combine(config.Out, "results.json"), ResultJson(config, result).ToJsonString(JsonConfig.Options));
+        return result;
+    }
+
+    public static JsonObject ResultJson(RunConfig config, TrainRunResult r)
+    {
+        var counts = ParameterCount.Of(r.Model);
+        return new JsonObject
+        {
+            ["model"] = config.Model,
+            ["steps"] = r.Train.Steps,
+            ["skipped_steps"] = r.Train.SkippedSteps,
+            ["final_loss"] = double.IsNaN(r.Train.FinalLoss) ? null : r.Train.FinalLoss,
+            ["skipped_samples"] = r.Train.SkippedSamples.Count,
+            ["parameters"] = counts.Total,
+            ["seconds"] = r.Seconds,
+            ["device"] = config.Device,
+            ["retrieval"] = r.Eval.Retrieval is null ? null : System.Text.Json.JsonSerializer.SerializeToNode(r.Eval.Retrieval, JsonConfig.Options),
+            ["zero_shot"] = r.Eval.ZeroShot is null ? null : System.Text.Json.JsonSerializer.SerializeToNode(r.Eval.ZeroShot, JsonConfig.Options),
+            ["clipup_version"] = Info.Version,
+        };
+    }
+}
