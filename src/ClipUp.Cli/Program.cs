@@ -5,5 +5,6 @@ using ClipUp.Cli.Commands;
 var root = new RootCommand("ClipUp: sparse Mixture-of-Experts CLIP (CLIP-UP upcycling, MoDE data experts) on TorchSharp.")
 {
     DoctorCommand.Create(),
+    TrainCommand.Create(),
 };
 return await CliErrors.InvokeAsync(root, args);
