@@ -6,5 +6,6 @@ var root = new RootCommand("ClipUp: sparse Mixture-of-Experts CLIP (CLIP-UP upcy
 {
     DoctorCommand.Create(),
     TrainCommand.Create(),
+    QuickstartCommand.Create(),
 };
 return await CliErrors.InvokeAsync(root, args);
