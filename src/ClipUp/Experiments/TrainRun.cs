@@ -42,6 +42,8 @@ public static class TrainRun
         config.Validate();
         var clock = Stopwatch.StartNew();
         var device = Devices.Resolve(config.Device);
+        // Modules draw from their own seeded generators; the global RNG is seeded too, for anything that does not.
+        torch.manual_seed(config.Train.Seed);
         var modelConfig = config.ModelConfig();
         var model = options.Model ?? new ClipModel(modelConfig, seed: config.Train.Seed);
         model.to(device);

@@ -8,7 +8,8 @@ namespace ClipUp.Model;
 /// open_clip's CLIP initialisation (<c>CLIP.initialize_parameters</c>, <c>VisionTransformer</c>), applied to both towers:
 /// token embedding N(0, 0.02²), text positions N(0, 0.01²), class token / image positions / projections N(0, D⁻¹),
 /// attention in_proj N(0, D⁻¹), out_proj and c_proj N(0, D⁻¹·(2L)⁻¹), c_fc N(0, (2D)⁻¹). Biases of attention are zero;
-/// MLP biases keep PyTorch's Linear default. open_clip leaves the vision blocks at PyTorch defaults; we use the same
+/// MLP biases follow PyTorch's Linear default U(±1/√fan_in).
+/// Every draw comes from one generator seeded by the caller, so a seed fixes the whole model in any process. open_clip leaves the vision blocks at PyTorch defaults; we use the same
 /// scaled scheme for both towers so that depth does not change the residual stream's scale (a deliberate deviation).
 /// </summary>
 public static class ClipInit
@@ -47,6 +48,11 @@ public static class ClipInit
             {
                 nn.init.normal_(mlp.c_fc.weight, 0, fcStd, g);
                 nn.init.normal_(mlp.c_proj.weight, 0, projStd, g);
+                // PyTorch's Linear bias init, U(±1/√fan_in), but drawn from the seeded generator: Linear's own init uses
+                // the global RNG, and a model must be the same in every process for exact resume and reproducible runs.
+                double fcBound = 1 / Math.Sqrt(mlp.c_fc.weight.shape[1]), projBound = 1 / Math.Sqrt(mlp.c_proj.weight.shape[1]);
+                nn.init.uniform_(mlp.c_fc.bias!, -fcBound, fcBound, g);
+                nn.init.uniform_(mlp.c_proj.bias!, -projBound, projBound, g);
             }
         }
     }

@@ -20,6 +20,8 @@ public static class Checkpoint
     public static string Save(string directory, ClipModelBase model, Trainer trainer, TrainingState state, int keep)
     {
         Directory.CreateDirectory(directory);
+        // A process killed during a write leaves its temporary file behind; the run owns this folder, so clear them.
+        foreach (var stale in Directory.GetFiles(directory, "*.tmp")) File.Delete(stale);
         var tensors = new Dictionary<string, Tensor>();
         foreach (var (name, t) in model.state_dict()) tensors[name] = t;
         foreach (var p in trainer.Masters)
