@@ -7,5 +7,6 @@ var root = new RootCommand("ClipUp: sparse Mixture-of-Experts CLIP (CLIP-UP upcy
     DoctorCommand.Create(),
     TrainCommand.Create(),
     QuickstartCommand.Create(),
+    EvalCommand.Create(),
 };
 return await CliErrors.InvokeAsync(root, args);
