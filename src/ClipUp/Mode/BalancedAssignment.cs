@@ -107,7 +107,9 @@ public static class BalancedAssignment
                 target = topIndex.select(1, 0);
                 bid = price.index_select(0, target) + (top.select(1, 0) - top.select(1, 1)) + eps;
             }
-            var holders = (assign >= 0).nonzero().squeeze(1);
+            // Only centres that received a bid can change; their holders compete again with the newcomers.
+            var targeted = zeros(k, ScalarType.Bool, device: device).index_fill_(0, target, true);
+            var holders = (assign >= 0).logical_and_(targeted.index_select(0, assign.clamp_min(0))).nonzero().squeeze(1);
             var candCentre = cat([assign.index_select(0, holders), target]);        // [M]
             var candBid = cat([held.index_select(0, holders), bid]);
             var candPoint = cat([holders, unassigned]);
@@ -124,7 +126,7 @@ public static class BalancedAssignment
             var keep = rank < cap.index_select(0, sortedCentre);
 
             var keptPoint = sortedPoint.masked_select(keep);
-            assign.fill_(-1);
+            assign.index_fill_(0, candPoint, -1L);
             assign.index_copy_(0, keptPoint, sortedCentre.masked_select(keep));
             held.index_copy_(0, keptPoint, sortedBid.masked_select(keep));
             var isFull = counts.ge(cap).logical_and_(cap > 0);
