@@ -81,11 +81,20 @@ public static class BalancedKMeans
         while (iterations < options.MaxIterations)
         {
             using var scope = NewDisposeScope();
-            var d2 = Distances.SquaredEuclidean(x, centres);                                  // [N, K]
-            var a = options.Balanced
-                ? BalancedAssignment.Solve(d2, epsilonFraction: options.AuctionEpsilon).Assignment
-                : d2.argmin(1);
-            inertia = d2.gather(1, a.unsqueeze(1)).sum().item<float>();
+            Tensor a;
+            if (options.Balanced)
+            {
+                var d2 = Distances.SquaredEuclidean(x, centres);                              // [N, K]
+                a = BalancedAssignment.Solve(d2, epsilonFraction: options.AuctionEpsilon).Assignment;
+                inertia = d2.gather(1, a.unsqueeze(1)).sum().item<float>();
+            }
+            else
+            {
+                // Plain k-means needs only the argmin, so distances are formed in row chunks, never all [N, K].
+                var nearest = Distances.Nearest(x, centres);
+                a = nearest.Index;
+                inertia = nearest.SquaredDistance.sum().item<float>();
+            }
             var updated = UpdateCentres(x, a, options.Clusters, generator);
             var shift = (updated - centres).norm(1).sum().item<float>();
             centres.copy_(updated);
@@ -102,17 +111,21 @@ public static class BalancedKMeans
     /// then for each batch run up to MaxIterations Lloyd steps starting from the current centres; the centres become that
     /// batch's means (no running average across batches). Lets data larger than memory stream through file by file.
     /// </summary>
-    /// <param name="batches">float [N_b, D] per batch; each is moved to <paramref name="device"/> (default: its own).</param>
+    /// <param name="batches">float [N_b, D] per batch; each is moved to <paramref name="device"/> (default: its own). Tensors
+    /// the enumerator creates while iterating (e.g. <see cref="EmbeddingFile.ReadBatches"/>) are disposed after use.</param>
     public static OnlineKMeansResult FitOnline(IEnumerable<Tensor> batches, KMeansOptions options, Generator generator, Device? device = null)
     {
         options.Validate();
         Tensor? centres = null;
         long rows = 0;
         var iterations = new List<int>();
-        foreach (var batch in batches)
+        using var batch = batches.GetEnumerator();
+        while (true)
         {
+            // The scope is open while the enumerator makes the next batch, so lazily read batches are freed each step.
             using var scope = NewDisposeScope();
-            var x = device is null ? batch : batch.to(device);
+            if (!batch.MoveNext()) break;
+            var x = device is null ? batch.Current : batch.Current.to(device);
             var fit = Fit(x, options, generator, centres);
             centres?.Dispose();
             centres = fit.Centres.MoveToOuterDisposeScope();
@@ -153,7 +166,7 @@ public static class BalancedKMeans
             }
             chosen = tensor(picks);
         }
-        return points.index_select(0, chosen.to(points.device)).clone().MoveToOuterDisposeScope();
+        return points.index_select(0, chosen.to(points.device)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Centres [K, D] as the means of their assigned points; a centre with no points gets a random point.</summary>

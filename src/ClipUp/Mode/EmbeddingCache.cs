@@ -67,8 +67,7 @@ public static class EmbeddingCache
                 var len = Math.Min(batchSize, captions.Count - start);
                 var slice = new string[len];
                 for (var i = 0; i < len; i++) slice[i] = captions[start + i];
-                using var scope = NewDisposeScope();
-                yield return embedder.Embed(slice).cpu().MoveToOuterDisposeScope();
+                yield return embedder.Embed(slice).cpu();
             }
         }
         EmbeddingFile.Write(path, captions.Count, embedder.Dimension, key, Batches());

@@ -52,13 +52,17 @@ public static class EmbeddingFile
                 w.Write((long)dimension);
                 w.Write(key);
             }
-            foreach (var batch in batches)
+            using var batch = batches.GetEnumerator();
+            while (true)
             {
-                if (batch.dim() != 2 || batch.shape[1] != dimension)
-                    throw new ArgumentException($"batch must be [N, {dimension}], got [{string.Join(", ", batch.shape)}]");
-                using var cpu = batch.detach().to(ScalarType.Float32).cpu().contiguous();
+                using var scope = NewDisposeScope();   // open while MoveNext embeds, so lazily made batches are freed
+                if (!batch.MoveNext()) break;
+                var b = batch.Current;
+                if (b.dim() != 2 || b.shape[1] != dimension)
+                    throw new ArgumentException($"batch must be [N, {dimension}], got [{string.Join(", ", b.shape)}]");
+                var cpu = b.detach().to(ScalarType.Float32).cpu().contiguous();
                 stream.Write(MemoryMarshal.AsBytes(cpu.data<float>().ToArray().AsSpan()));
-                written += batch.shape[0];
+                written += b.shape[0];
             }
         }
         if (written != rows)

@@ -31,19 +31,25 @@ public sealed record ExpertClustering(Tensor FineCentres, Tensor CoarseCentres, 
     }
 
     /// <summary>Nearest fine centre of each embedding (𝒟_s = {d : s = argmin ‖e_d − e_s‖²}), int64 [N] on the embeddings' device.</summary>
-    public Tensor AssignFine(Tensor embeddings, long chunkRows = 65536) =>
-        Distances.Nearest(embeddings.to(ScalarType.Float32), FineCentres.to(embeddings.device), chunkRows).Index;
+    public Tensor AssignFine(Tensor embeddings, long chunkRows = 65536)
+    {
+        using var scope = NewDisposeScope();
+        var nearest = Distances.Nearest(embeddings.to(ScalarType.Float32), FineCentres.to(embeddings.device), chunkRows);
+        return nearest.Index.MoveToOuterDisposeScope();
+    }
 
     /// <summary>Expert of each embedding: its nearest fine centre's expert, int64 [N].</summary>
     public Tensor AssignExpert(Tensor embeddings, long chunkRows = 65536)
     {
-        using var fine = AssignFine(embeddings, chunkRows);
-        return FineToExpert.to(fine.device).index_select(0, fine);
+        using var scope = NewDisposeScope();
+        var fine = AssignFine(embeddings, chunkRows);
+        return FineToExpert.to(fine.device).index_select(0, fine).MoveToOuterDisposeScope();
     }
 
     /// <summary>Checks shapes and map range; called by the fitters and by <see cref="Load"/>.</summary>
     public void Validate()
     {
+        using var scope = NewDisposeScope();
         if (FineCentres.dim() != 2 || CoarseCentres.dim() != 2 || FineCentres.shape[1] != CoarseCentres.shape[1])
             throw new ArgumentException($"expected fine [m, D] and coarse [n, D] centres, got [{string.Join(", ", FineCentres.shape)}] and [{string.Join(", ", CoarseCentres.shape)}]");
         if (FineToExpert.dim() != 1 || FineToExpert.shape[0] != FineCentres.shape[0])
@@ -59,6 +65,7 @@ public sealed record ExpertClustering(Tensor FineCentres, Tensor CoarseCentres, 
     public void Save(string path)
     {
         Validate();
+        using var scope = NewDisposeScope();
         var tmp = path + ".tmp";
         using (var w = new BinaryWriter(File.Create(tmp), Encoding.UTF8))
         {

@@ -22,14 +22,17 @@ public static class ExpertShards
     {
         var fine = new List<int>();
         using var fineCentres = clustering.FineCentres.to(device ?? CPU);
-        foreach (var batch in batches)
+        using var batch = batches.GetEnumerator();
+        while (true)
         {
-            using var scope = NewDisposeScope();
-            var x = (device is null ? batch : batch.to(device)).to(ScalarType.Float32);
+            using var scope = NewDisposeScope();       // open while MoveNext reads, so lazily read batches are freed
+            if (!batch.MoveNext()) break;
+            var x = (device is null ? batch.Current : batch.Current.to(device)).to(ScalarType.Float32);
             var index = Distances.Nearest(x, fineCentres.to(x.device)).Index.cpu();
             fine.AddRange(index.data<long>().Select(v => (int)v));
         }
-        var map = clustering.FineToExpert.cpu().data<long>().ToArray();
+        using var mapTensor = clustering.FineToExpert.cpu();
+        var map = mapTensor.data<long>().ToArray();
         return new ShardAssignment(fine.ToArray(), fine.Select(s => (int)map[s]).ToArray());
     }
 
