@@ -13,6 +13,7 @@ Same algorithm as the C#, not the same random stream (different libtorch version
   * update: means by index_add_, empty centres re-seeded with a random point; stop when (sum_k |dc_k|)^2 < tol;
   * --batch-rows < n: the reference's "online" fit, init on the first batch, then up to --iters per batch.
 Prints one JSON object (and writes it to --json): config, device, per-iteration timings, auction rounds, sizes, inertia.
+`--parity` instead prints the balanced assignment of a fixed cost matrix, the golden value of the C# parity test.
 Runs on Debian's python3-torch 1.13 (CPU) as well as on current CUDA builds.
 """
 import argparse, json, platform, time
@@ -155,7 +156,18 @@ def make_data(args, gen, device):
     return torch.cat(chunks)
 
 
+def parity_costs(n=60, k=7):
+    """A deterministic cost matrix, cost[i, c] = 1 + sin(1.3 i + 0.7 c) rounded to float32, for the C# parity test."""
+    import math
+    return torch.tensor([[1.0 + math.sin(1.3 * i + 0.7 * c) for c in range(k)] for i in range(n)], dtype=torch.float32)
+
+
 def main():
+    if "--parity" in __import__("sys").argv:
+        # Golden assignment for tests/ClipUp.Tests/Mode/BalancedAssignmentTests.cs (no randomness involved).
+        a, rounds, fallback, eps = balanced_assignment(parity_costs())
+        print(json.dumps({"assignment": a.tolist(), "rounds": rounds, "fallback": fallback}))
+        return
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=int, default=20000)
     p.add_argument("--dim", type=int, default=64)
