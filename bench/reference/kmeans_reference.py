@@ -173,7 +173,7 @@ def main():
     p.add_argument("--dim", type=int, default=64)
     p.add_argument("--k", type=int, default=256)
     p.add_argument("--iters", type=int, default=3, help="Lloyd iterations per fit batch (MoDE: 50)")
-    p.add_argument("--tol", type=float, default=1e-4)
+    p.add_argument("--tol", type=float, default=1e-3)
     p.add_argument("--eps", type=float, default=1e-3, help="auction epsilon as a fraction of the cost range")
     p.add_argument("--max-rounds", type=int, default=20000)
     p.add_argument("--plain", action="store_true", help="unbalanced k-means (argmin assignment)")
