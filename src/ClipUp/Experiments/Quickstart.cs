@@ -71,7 +71,7 @@ public static class Quickstart
         {
             var up = TrainRun.Execute(baseConfig with { Out = Path.Combine(options.Out, moe.Name), Train = continueTrain },
                 new TrainRunOptions { Model = moe.Model, Aux = moe.Aux, Progress = For(moe.Name) });
-            rows.Add(new QuickstartRow(moe.Name, moe.Description, options.DenseSteps + options.ContinueSteps,
+            rows.Add(new QuickstartRow(moe.Name, $"+{options.ContinueSteps} steps, {moe.Description}", options.DenseSteps + options.ContinueSteps,
                 ParameterCount.Of(up.Model), up.Eval, up.OutDir));
         }
         var report = Path.Combine(options.Out, "report.html");
