@@ -7,5 +7,8 @@ var root = new RootCommand("ClipUp: sparse Mixture-of-Experts CLIP (CLIP-UP upcy
     DoctorCommand.Create(),
     TrainCommand.Create(),
     QuickstartCommand.Create(),
+    InspectCommand.Create(),
+    ExportCommand.Create(),
+    ParityCommand.Create(),
 };
 return await CliErrors.InvokeAsync(root, args);
