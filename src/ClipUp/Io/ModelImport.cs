@@ -18,12 +18,13 @@ public static class ModelImport
     /// <summary>
     /// Loads the dense CLIP at <paramref name="path"/> (file or folder; format detected). <paramref name="activationOverride"/>
     /// ("gelu" or "quick_gelu") is required for an open_clip file without <c>open_clip_config.json</c>, whose weights do
-    /// not say; where the file does say, the override wins and a note records the change.
+    /// not say; where the file does say, the override wins and a note records the change. <paramref name="headDim"/> is
+    /// used only where heads are inferred from shapes (open_clip files): OpenAI's and open_clip's ViTs use 64.
     /// </summary>
-    public static ImportedModel Import(string path, string? activationOverride = null)
+    public static ImportedModel Import(string path, string? activationOverride = null, int headDim = ArchitectureInference.OpenAiHeadDim)
     {
         ClipActivation? overrideAct = activationOverride is null ? null : ArchitectureMapping.ParseActivation(activationOverride);
-        var loaded = ModelFiles.Load(path, overrideAct);
+        var loaded = ModelFiles.Load(path, overrideAct, headDim);
         var notes = loaded.Notes.ToList();
         var arch = loaded.Architecture;
         if (overrideAct is { } act && act != arch.Activation)
@@ -50,7 +51,8 @@ public static class ModelImport
     }
 
     /// <summary>The dense model at <paramref name="path"/>; see <see cref="Import"/>.</summary>
-    public static ClipModel LoadDense(string path, string? activationOverride = null) => Import(path, activationOverride).Model;
+    public static ClipModel LoadDense(string path, string? activationOverride = null, int headDim = ArchitectureInference.OpenAiHeadDim) =>
+        Import(path, activationOverride, headDim).Model;
 
     /// <summary>
     /// Copies <paramref name="state"/> into <paramref name="model"/> (casting to each parameter's dtype). The key sets
