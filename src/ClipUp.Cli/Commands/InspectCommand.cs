@@ -26,18 +26,20 @@ public static class InspectCommand
         var loaded = ModelFiles.Load(path, activation is null ? null : ArchitectureMapping.ParseActivation(activation));
         var s = CheckpointSummary.Of(loaded);
         foreach (var t in loaded.Tensors.Values) t.Dispose();
-        var w = new StringWriter(CultureInfo.InvariantCulture);
-        w.WriteLine($"format        {s.Location.Scheme}");
-        w.WriteLine($"weights       {s.Location.WeightsPath}");
-        if (s.Location.ConfigPath is { } config) w.WriteLine($"config        {config}");
-        w.WriteLine($"architecture  {Describe(s.Architecture)}");
-        w.WriteLine($"parameters    {s.Parameters.Total:N0}" + (s.Parameters.Active != s.Parameters.Total ? $" ({s.Parameters.Active:N0} active per token)" : ""));
-        w.WriteLine($"tensors       {s.Tensors} in ClipUp keys, {string.Join(", ", s.DTypes)}");
+        var w = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
+        w.WriteLine(Inv($"format        {s.Location.Scheme}"));
+        w.WriteLine(Inv($"weights       {s.Location.WeightsPath}"));
+        if (s.Location.ConfigPath is { } config) w.WriteLine(Inv($"config        {config}"));
+        w.WriteLine(Inv($"architecture  {Describe(s.Architecture)}"));
+        w.WriteLine(Inv($"parameters    {s.Parameters.Total:N0}") + (s.Parameters.Active != s.Parameters.Total ? Inv($" ({s.Parameters.Active:N0} active per token)") : ""));
+        w.WriteLine(Inv($"tensors       {s.Tensors} in ClipUp keys, {string.Join(", ", s.DTypes)}"));
         foreach (var g in s.Groups)
-            w.WriteLine($"  {g.Prefix,-28} {g.Tensors,5} tensors {g.Parameters,15:N0} parameters");
-        foreach (var note in s.Notes) w.WriteLine($"note          {note}");
+            w.WriteLine(Inv($"  {g.Prefix,-28} {g.Tensors,5} tensors {g.Parameters,15:N0} parameters"));
+        foreach (var note in s.Notes) w.WriteLine(Inv($"note          {note}"));
         return w.ToString();
     }
+
+    private static string Inv(FormattableString s) => FormattableString.Invariant(s);
 
     /// <summary>One line: embed size, both towers and the activation (and the MoE layout, if any).</summary>
     public static string Describe(ClipArchitecture a)

@@ -44,5 +44,5 @@ public sealed record ParityOutputs(Tensor ImageFeatures, Tensor TextFeatures, Te
 
     private static Tensor Input(IReadOnlyDictionary<string, Tensor> inputs, string name) =>
         inputs.TryGetValue(name, out var t) ? t
-            : throw new InvalidDataException($"parity inputs lack '{name}' (have {string.Join(", ", inputs.Keys)}): use the inputs.safetensors that hf_parity.py make-reference wrote");
+            : throw new InvalidDataException($"parity inputs lack '{name}' (has {inputs.Count} tensors, first {string.Join(", ", inputs.Keys.Order(StringComparer.Ordinal).Take(3))}): use the inputs.safetensors that hf_parity.py make-reference wrote");
 }
