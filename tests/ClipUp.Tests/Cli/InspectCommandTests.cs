@@ -29,6 +29,17 @@ public class InspectCommandTests
     }
 
     [Fact]
+    public void TheHfParitySmallConfigHasTheParameterCountItsReadmeDerives()
+    {
+        using var dir = new TempDir();
+        CliTestFiles.WriteReference(dir.Path, seed: 1);
+
+        // bench/reference/README.md: "small" has 3,384,897 parameters (tiny's text context is 32; small's is 77 with a
+        // 32-wide projection: 3,386,113 - 2 * 64 * 32 + 45 * 64 = 3,384,897).
+        Assert.Contains("\nparameters    3,384,897\n", InspectCommand.Render(dir.Path, null));
+    }
+
+    [Fact]
     public void InspectCountsTheActiveParametersOfAnMoeCheckpoint()
     {
         using var dir = new TempDir();
