@@ -29,4 +29,16 @@ public class TrainingCheckpointImportTests
         Assert.Matches(@"^ignored \d+ training-state tensors \(master\., adamw\., rng\.\*\)$", Assert.Single(imported.Notes));
         ModelImportTests.AssertSameEmbeddings(model, loaded, model.Config);
     }
+
+    [Fact]
+    public void ATrainingCheckpointWithoutModelConfigSaysSo()
+    {
+        using var dir = new TempDir();
+        var state = TinyStateDicts.Random(TinyStateDicts.Dense, 1);
+        SafeTensors.Save(dir.File("step-00000001.safetensors"), state, new Dictionary<string, string> { ["clipup"] = "{\"step\": 1}", ["format"] = "pt" });
+
+        var e = Assert.Throws<InvalidDataException>(() => ModelImport.LoadDense(dir.File("step-00000001.safetensors")));
+
+        Assert.EndsWith("step-00000001.safetensors metadata 'clipup' has no model_config: the checkpoint predates ClipUp's run metadata", e.Message);
+    }
 }
