@@ -16,6 +16,7 @@ case "$profile" in
 esac
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log=$(mktemp)
+rm -f artifacts/reliability-report.md
 dotnet build ClipUp.sln -c Release -nologo -v:q 2>&1 | tee "$log" | grep -E "error|ClipUp:" ; build=${PIPESTATUS[0]}
 if [ "$build" -ne 0 ]; then cat "$log"; echo "0 passed, 1 failed"; exit 1; fi
 dotnet test --solution ClipUp.sln -c Release --no-build "${filter[@]}" 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}
@@ -24,6 +25,8 @@ passed=$(grep -E '^\s+succeeded: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -E '^\s+failed: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 skipped=$(grep -E '^\s+skipped: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 rm -f "$log"
+# The reliability table (tests/ClipUp.Tests/Reliability) : case, expected, observed.
+if [ -f artifacts/reliability-report.md ] && [ "$profile" != slow ]; then echo; echo "Reliability report:"; cat artifacts/reliability-report.md; echo; fi
 # MTP exits 8 when a filter selects no test (an empty Gpu profile on a CPU machine); that is not a failure.
 if [ "$rc" -ne 0 ] && [ "$rc" -ne 8 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed, $skipped skipped"

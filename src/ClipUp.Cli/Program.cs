@@ -7,6 +7,7 @@ var root = new RootCommand("ClipUp: sparse Mixture-of-Experts CLIP (CLIP-UP upcy
     DoctorCommand.Create(),
     TrainCommand.Create(),
     QuickstartCommand.Create(),
+    EvalCommand.Create(),
     InspectCommand.Create(),
     ExportCommand.Create(),
     ParityCommand.Create(),

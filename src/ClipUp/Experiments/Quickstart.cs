@@ -82,8 +82,9 @@ public static class Quickstart
     private static string Report(IReadOnlyList<QuickstartRow> rows, QuickstartOptions options)
     {
         var runs = rows.ToDictionary(r => r.Name, r => MetricsLog.Read(Path.Combine(r.RunDir, "metrics.jsonl")));
-        var loss = TrainingCharts.Curve(runs, "loss", "Contrastive loss on the training batches", "loss (nats)");
-        var temp = TrainingCharts.Curve(runs, "temperature", "Learned temperature exp(logit_scale)", "logit scale");
+        var offsets = rows.Skip(1).ToDictionary(r => r.Name, _ => options.DenseSteps);
+        var loss = TrainingCharts.Curve(runs, "loss", "Contrastive loss on the training batches", "loss (nats)", offsets);
+        var temp = TrainingCharts.Curve(runs, "temperature", "Learned temperature exp(logit_scale)", "logit scale", offsets);
         var header = new[] { "run", "what", "total steps", "params (total)", "T→I R@1", "R@5", "R@10", "I→T R@1", "R@5", "R@10" };
         var body = rows.Select(r => (IReadOnlyList<string>)new[]
         {
@@ -95,7 +96,7 @@ public static class Quickstart
         return PlotlyHtml.Page("ClipUp quickstart", [
             $"<p class=\"note\">A tiny CLIP (width 64, 2+2 layers, 32 px) trained on {options.TrainImages} synthetic shape images " +
             $"(\"a red circle left of a blue square\") and evaluated on {n} held-out ones. Chance R@1 is {100.0 / Math.Max(n, 1):F1}%. " +
-            "Curves show steps of each run's own schedule: continuations restart at step 1 from the dense weights.</p>",
+            "Continuations start from the dense weights at step " + options.DenseSteps + " with a fresh, lower learning-rate schedule.</p>",
             PlotlyHtml.Table(header, body, "Retrieval on the held-out synthetic set (%)"),
             PlotlyHtml.ChartFragment(loss),
             PlotlyHtml.ChartFragment(temp),
