@@ -8,5 +8,8 @@ var root = new RootCommand("ClipUp: sparse Mixture-of-Experts CLIP (CLIP-UP upcy
     TrainCommand.Create(),
     QuickstartCommand.Create(),
     EvalCommand.Create(),
+    InspectCommand.Create(),
+    ExportCommand.Create(),
+    ParityCommand.Create(),
 };
 return await CliErrors.InvokeAsync(root, args);

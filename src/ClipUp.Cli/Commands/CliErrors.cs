@@ -23,7 +23,7 @@ public static class CliErrors
     }
 
     public static bool IsUserError(Exception e) => e is ArgumentException or FileNotFoundException or DirectoryNotFoundException
-        or InvalidDataException or System.Text.Json.JsonException or UserErrorException;
+        or InvalidDataException or NotSupportedException or System.Text.Json.JsonException or UserErrorException;
 }
 
 /// <summary>An error in what the user asked for (as opposed to a bug).</summary>

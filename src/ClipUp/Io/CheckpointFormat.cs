@@ -9,6 +9,11 @@ public enum CheckpointScheme
     OpenClipSafetensors,
     /// <summary>ClipUp's own file: OpenAI keys plus <c>__metadata__</c> <c>"format": "clipup"</c>.</summary>
     ClipUpSafetensors,
+    /// <summary>
+    /// A ClipUp training checkpoint (Training/Checkpoint.cs): OpenAI keys plus training state under <c>master.</c>,
+    /// <c>adamw.</c> and <c>rng.</c>, and the run's JSON (with <c>model_config</c>) under <c>__metadata__</c> <c>"clipup"</c>.
+    /// </summary>
+    TrainingCheckpoint,
 }
 
 /// <summary>Where the weights (and config, if the scheme has one) of a detected checkpoint are.</summary>
@@ -26,6 +31,15 @@ public static class CheckpointFormat
 
     /// <summary>Metadata key under which ClipUp files carry their architecture as HF-style config JSON (<see cref="HfClipConfig"/>).</summary>
     public const string ConfigKey = "clipup_config";
+
+    /// <summary>Metadata key under which training checkpoints carry the run's JSON (step, <c>model_config</c>, data position).</summary>
+    public const string TrainingMetaKey = "clipup";
+
+    /// <summary>Key prefixes of a training checkpoint's non-model tensors: fp32 masters, AdamW moments, RNG state.</summary>
+    public static IReadOnlyList<string> TrainingStatePrefixes { get; } = ["master.", "adamw.", "rng."];
+
+    /// <summary>True for a training checkpoint's optimizer, master-weight and RNG tensors (not model weights).</summary>
+    public static bool IsTrainingState(string key) => TrainingStatePrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal));
 
     public const string HfWeightsName = "model.safetensors";
     public const string HfConfigName = "config.json";
@@ -64,6 +78,8 @@ public static class CheckpointFormat
     private static CheckpointLocation DetectFile(string file)
     {
         using var st = SafeTensorsFile.Open(file);
+        if (st.Metadata.ContainsKey(TrainingMetaKey))
+            return new CheckpointLocation(CheckpointScheme.TrainingCheckpoint, file, null);
         if (st.Metadata.TryGetValue(FormatKey, out var format) && format == ClipUpFormat)
             return new CheckpointLocation(CheckpointScheme.ClipUpSafetensors, file, null);
         if (st.Names.Any(n => n.StartsWith("vision_model.", StringComparison.Ordinal) || n.StartsWith("text_model.", StringComparison.Ordinal)))

@@ -17,7 +17,7 @@ public static class ModelFiles
 {
     /// <summary>
     /// Reads the checkpoint at <paramref name="path"/> (file or folder). The architecture comes from config.json (HF),
-    /// the <c>clipup_config</c> metadata (ClipUp), or the shapes (open_clip, and ClipUp files without it). Shapes do
+    /// the <c>clipup_config</c> metadata (ClipUp), the run metadata's <c>model_config</c> (training checkpoints), or the shapes (open_clip, and ClipUp files without it). Shapes do
     /// not say the activation: pass <paramref name="activation"/>, or for open_clip let <c>open_clip_config.json</c>'s
     /// <c>quick_gelu</c> decide. <paramref name="headDim"/> and <paramref name="moeTopK"/> are used only when inferring.
     /// </summary>
@@ -42,6 +42,10 @@ public static class ModelFiles
                 arch = metadata.TryGetValue(CheckpointFormat.ConfigKey, out var config)
                     ? HfClipConfig.Parse(config, $"{what} metadata '{CheckpointFormat.ConfigKey}'")
                     : ArchitectureInference.FromOpenAi(imported.Tensors, activation ?? throw NeedActivation(what), headDim, moeTopK, what);
+                break;
+            case CheckpointScheme.TrainingCheckpoint:
+                imported = FromTrainingCheckpoint(raw, what);
+                arch = TrainingArchitecture(metadata, what);
                 break;
             default:
                 imported = WeightMaps.FromOpenClip(raw, what);
@@ -103,6 +107,26 @@ public static class ModelFiles
             File.Delete(tmp);
             throw;
         }
+    }
+
+    /// <summary>The model's weights of a training checkpoint: masters, AdamW moments and RNG state are dropped with a note.</summary>
+    private static ImportedWeights FromTrainingCheckpoint(Dictionary<string, Tensor> raw, string what)
+    {
+        var state = raw.Where(p => !CheckpointFormat.IsTrainingState(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var imported = WeightMaps.FromOpenClip(state, what);
+        int dropped = raw.Count - state.Count;
+        return dropped == 0 ? imported
+            : imported with { Notes = [$"ignored {dropped} training-state tensors ({string.Join(", ", CheckpointFormat.TrainingStatePrefixes)}*)", .. imported.Notes] };
+    }
+
+    /// <summary>The architecture of a training checkpoint: its run metadata's <c>model_config</c> (a <see cref="Model.ClipConfig"/>).</summary>
+    private static ClipArchitecture TrainingArchitecture(IReadOnlyDictionary<string, string> metadata, string what)
+    {
+        string where = $"{what} metadata '{CheckpointFormat.TrainingMetaKey}'";
+        var run = JsonNode.Parse(metadata[CheckpointFormat.TrainingMetaKey]) as JsonObject
+            ?? throw new InvalidDataException($"{where} is not a JSON object");
+        var config = run["model_config"] ?? throw new InvalidDataException($"{where} has no model_config: the checkpoint predates ClipUp's run metadata");
+        return ArchitectureMapping.ToArchitecture(JsonConfig.Parse<Model.ClipConfig>(config.ToJsonString(), $"{where} model_config"));
     }
 
     /// <summary>open_clip's <c>model_cfg.quick_gelu</c> (open_clip defaults to GELU when it is absent); null without a config file.</summary>

@@ -49,6 +49,32 @@ public static class ParityIo
     }
 
     /// <summary>
+    /// The <c>caption</c> column of each TSV in order, read exactly as <c>hf_parity.py</c>'s <c>read_captions</c> does
+    /// (header line, then each non-empty line split at tabs, no quoting), so both sides tokenize the same strings.
+    /// </summary>
+    public static List<string> ReadCaptions(IEnumerable<string> tsvPaths)
+    {
+        var captions = new List<string>();
+        foreach (var path in tsvPaths)
+        {
+            using var lines = File.ReadLines(path).GetEnumerator();
+            if (!lines.MoveNext()) throw new InvalidDataException($"{path} is empty; expected a header line with a 'caption' column");
+            int col = Array.IndexOf(lines.Current.Split('\t'), "caption");
+            if (col < 0) throw new InvalidDataException($"{path} has no 'caption' column in its header '{lines.Current}'");
+            int lineNo = 1;
+            while (lines.MoveNext())
+            {
+                lineNo++;
+                if (lines.Current.Length == 0) continue;
+                var fields = lines.Current.Split('\t');
+                captions.Add(col < fields.Length ? fields[col]
+                    : throw new InvalidDataException($"{path} line {lineNo} has {fields.Length} fields; the caption is field {col + 1}"));
+            }
+        }
+        return captions;
+    }
+
+    /// <summary>
     /// Compares every tensor in <paramref name="reference"/> with the tensor of the same name in <paramref name="candidate"/>
     /// in float64. Throws if a name is missing or the shapes differ.
     /// </summary>

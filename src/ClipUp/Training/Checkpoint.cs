@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ClipUp.Io;
 using ClipUp.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -103,8 +104,7 @@ public static class Checkpoint
     /// <summary>The metadata of a checkpoint (step, model config, data position) without loading its tensors.</summary>
     public static JsonObject ReadMetadata(string path) => CheckpointFile.ReadMetadata(path);
 
-    private static bool IsTrainingKey(string k) => k.StartsWith("master.", StringComparison.Ordinal)
-        || k.StartsWith("adamw.", StringComparison.Ordinal) || k.StartsWith("rng.", StringComparison.Ordinal);
+    private static bool IsTrainingKey(string k) => CheckpointFormat.IsTrainingState(k);
 
     private static string Describe(string what, List<string> keys) =>
         keys.Count == 0 ? "" : $"{keys.Count} {what}: {string.Join(", ", keys.Take(20))}{(keys.Count > 20 ? ", …" : "")}. ";

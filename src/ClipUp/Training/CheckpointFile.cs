@@ -12,7 +12,7 @@ namespace ClipUp.Training;
 /// </summary>
 internal static class CheckpointFile
 {
-    private const string MetaKey = "clipup";
+    private const string MetaKey = CheckpointFormat.TrainingMetaKey;
 
     public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, JsonObject meta) =>
         SafeTensors.Save(path, tensors, new Dictionary<string, string> { [MetaKey] = meta.ToJsonString(), ["format"] = "pt" });
