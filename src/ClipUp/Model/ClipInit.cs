@@ -14,22 +14,24 @@ namespace ClipUp.Model;
 /// </summary>
 public static class ClipInit
 {
+    // Tensor.normal_/uniform_ draw from the given generator; TorchSharp 0.107's nn.init.normal_/uniform_ ignore theirs
+    // (ClipModelTests.TheSameSeedBuildsTheSameModel pins this).
     public static void Apply(ClipModel model, long seed)
     {
         var g = new Generator((ulong)seed);
         using var _ = torch.no_grad();
         var t = model.Config.Text;
         var v = model.Config.Vision;
-        nn.init.normal_(model.token_embedding.weight!, 0, 0.02, g);
-        nn.init.normal_(model.positional_embedding, 0, 0.01, g);
-        nn.init.normal_(model.text_projection, 0, Math.Pow(t.Width, -0.5), g);
+        model.token_embedding.weight!.normal_(0, 0.02, g);
+        model.positional_embedding.normal_(0, 0.01, g);
+        model.text_projection.normal_(0, Math.Pow(t.Width, -0.5), g);
         InitTransformer(model.transformer, t.Width, t.Layers, g);
 
         double scale = Math.Pow(v.Width, -0.5);
-        nn.init.normal_(model.visual.class_embedding, 0, scale, g);
-        nn.init.normal_(model.visual.positional_embedding, 0, scale, g);
-        nn.init.normal_(model.visual.proj, 0, scale, g);
-        nn.init.normal_(model.visual.conv1.weight, 0, scale, g);
+        model.visual.class_embedding.normal_(0, scale, g);
+        model.visual.positional_embedding.normal_(0, scale, g);
+        model.visual.proj.normal_(0, scale, g);
+        model.visual.conv1.weight.normal_(0, scale, g);
         InitTransformer(model.visual.transformer, v.Width, v.Layers, g);
     }
 
@@ -41,18 +43,18 @@ public static class ClipInit
         double fcStd = Math.Pow(2 * width, -0.5);
         foreach (var block in transformer.resblocks)
         {
-            nn.init.normal_(block.attn.in_proj_weight, 0, attnStd, g);
-            nn.init.normal_(block.attn.out_proj.weight, 0, projStd, g);
+            block.attn.in_proj_weight.normal_(0, attnStd, g);
+            block.attn.out_proj.weight.normal_(0, projStd, g);
             nn.init.zeros_(block.attn.out_proj.bias!);
             if (block.mlp is Mlp mlp)
             {
-                nn.init.normal_(mlp.c_fc.weight, 0, fcStd, g);
-                nn.init.normal_(mlp.c_proj.weight, 0, projStd, g);
+                mlp.c_fc.weight.normal_(0, fcStd, g);
+                mlp.c_proj.weight.normal_(0, projStd, g);
                 // PyTorch's Linear bias init, U(±1/√fan_in), but drawn from the seeded generator: Linear's own init uses
                 // the global RNG, and a model must be the same in every process for exact resume and reproducible runs.
                 double fcBound = 1 / Math.Sqrt(mlp.c_fc.weight.shape[1]), projBound = 1 / Math.Sqrt(mlp.c_proj.weight.shape[1]);
-                nn.init.uniform_(mlp.c_fc.bias!, -fcBound, fcBound, g);
-                nn.init.uniform_(mlp.c_proj.bias!, -projBound, projBound, g);
+                mlp.c_fc.bias!.uniform_(-fcBound, fcBound, g);
+                mlp.c_proj.bias!.uniform_(-projBound, projBound, g);
             }
         }
     }

@@ -68,3 +68,20 @@ public class ClipModelShapeTests
         Assert.Contains(message, e.Message);
     }
 }
+
+public class ClipInitTests
+{
+    [Fact]
+    public void TheSameSeedBuildsTheSameModelAndAnotherSeedDoesNot()
+    {
+        using var a = new ClipModel(ClipConfig.Tiny, seed: 5);
+        using var b = new ClipModel(ClipConfig.Tiny, seed: 5);
+        using var c = new ClipModel(ClipConfig.Tiny, seed: 6);
+        var sb = b.state_dict();
+        var sc = c.state_dict();
+        foreach (var (name, t) in a.state_dict())
+            Assert.True(t.eq(sb[name]).all().item<bool>(), $"{name} differs between two models of seed 5");
+        Assert.False(a.visual.proj.eq(c.visual.proj).all().item<bool>(), "seeds 5 and 6 gave the same projection");
+        Assert.False(a.transformer.resblocks[0].attn.in_proj_weight.eq(c.transformer.resblocks[0].attn.in_proj_weight).all().item<bool>());
+    }
+}
