@@ -1,8 +1,6 @@
 using System.CommandLine;
 using ClipUp.Experiments;
-using ClipUp.Model;
 using ClipUp.Runtime;
-using ClipUp.Training;
 using TorchSharp;
 using Spectre.Console;
 
@@ -12,7 +10,10 @@ public static class EvalCommand
 {
     public static Command Create()
     {
-        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "A ClipUp training checkpoint (runs/<name>/checkpoints/step-*.safetensors).", Required = true };
+        var checkpoint = new Option<FileInfo>("--weights", "--checkpoint")
+        {
+            Description = "The model: a ClipUp checkpoint, a Hugging Face CLIPModel folder or an open_clip .safetensors.", Required = true,
+        };
         var retrieval = new Option<FileInfo?>("--retrieval") { Description = "Image-caption table with several captions per image (e.g. flickr8k/val.tsv)." };
         var zeroShot = new Option<DirectoryInfo?>("--zero-shot") { Description = "ImageFolder for zero-shot classification (e.g. cifar10/train)." };
         var limit = new Option<int>("--zero-shot-limit") { Description = "Evaluate at most this many images, evenly spread (0 = all)." };
@@ -22,12 +23,8 @@ public static class EvalCommand
         cmd.SetAction(parse =>
         {
             var path = parse.GetValue(checkpoint)!.FullName;
-            if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint {path} not found", path);
-            var meta = Checkpoint.ReadMetadata(path);
-            var config = System.Text.Json.JsonSerializer.Deserialize<ClipConfig>(meta["model_config"]!.ToJsonString(), Io.JsonConfig.Options)!;
             var dev = Devices.Resolve(parse.GetValue(device)!);
-            using var model = new ClipModel(config);
-            Checkpoint.LoadModel(model, Io.SafeTensors.Load(path), path);
+            using var model = Io.ModelImport.LoadDense(path);
             model.to(dev);
             var eval = new EvalConfig
             {
