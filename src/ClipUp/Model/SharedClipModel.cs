@@ -97,13 +97,14 @@ public sealed class SharedClipModel : ClipModelBase
         var v = config.Vision;
         double scale = Math.Pow(v.Width, -0.5);
         using var _ = torch.no_grad();
-        nn.init.normal_(token_embedding.weight!, 0, 0.02, g);
-        nn.init.normal_(positional_embedding, 0, 0.01, g);
-        nn.init.normal_(text_projection, 0, scale, g);
-        nn.init.normal_(visual.class_embedding, 0, scale, g);
-        nn.init.normal_(visual.positional_embedding, 0, scale, g);
-        nn.init.normal_(visual.proj, 0, scale, g);
-        nn.init.normal_(visual.conv1.weight, 0, scale, g);
+        // Tensor.normal_ draws from g; nn.init.normal_ (used by ClipInit) ignores its generator in TorchSharp 0.107.
+        token_embedding.weight!.normal_(0, 0.02, g);
+        positional_embedding.normal_(0, 0.01, g);
+        text_projection.normal_(0, scale, g);
+        visual.class_embedding.normal_(0, scale, g);
+        visual.positional_embedding.normal_(0, scale, g);
+        visual.proj.normal_(0, scale, g);
+        visual.conv1.weight.normal_(0, scale, g);
         ClipInit.InitTransformer(transformer, v.Width, v.Layers, g);
     }
 

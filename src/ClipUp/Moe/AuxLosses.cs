@@ -36,7 +36,7 @@ public static class AuxLosses
     /// coefficient of variation Var/Mean² (population variance) of each expert's summed probability.
     /// </summary>
     /// <param name="probs">[T, E].</param>
-    public static Tensor Importance(Tensor probs) => SquaredCv(probs.to(ScalarType.Float32).sum(0));
+    public static Tensor Importance(Tensor probs) => SquaredCv(probs.to(ScalarType.Float32).sum(dim: 0));
 
     /// <summary>
     /// V-MoE load loss (vmoe <c>_load_auxiliary_loss</c>): for each token the threshold is its K-th largest noisy logit;
@@ -70,5 +70,10 @@ public static class AuxLosses
 
     private static Tensor Entropy(Tensor p) => -(p * torch.log(p.clamp_min(1e-30))).sum(-1);         // 0·log 0 = 0
 
-    private static Tensor SquaredCv(Tensor v) => v.var(0, unbiased: false) / v.mean().square();
+    // Population variance (vmoe's jnp.var) over mean², written out: CV² avoids std's undefined gradient at zero.
+    private static Tensor SquaredCv(Tensor v)
+    {
+        var mean = v.mean();
+        return (v - mean).square().mean() / mean.square();
+    }
 }

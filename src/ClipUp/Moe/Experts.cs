@@ -43,8 +43,9 @@ public sealed class Experts : nn.Module<Tensor, Tensor>
     {
         long width = c_fc_weight.shape[1], hidden = c_fc_weight.shape[2];
         using var _ = torch.no_grad();
-        nn.init.normal_(c_fc_weight, 0, Math.Pow(2 * width, -0.5), generator);
-        nn.init.normal_(c_proj_weight, 0, Math.Pow(width, -0.5) * Math.Pow(2 * layers, -0.5), generator);
+        // Tensor.normal_ rather than nn.init.normal_, which ignores its generator in TorchSharp 0.107.
+        c_fc_weight.normal_(0, Math.Pow(2 * width, -0.5), generator);
+        c_proj_weight.normal_(0, Math.Pow(width, -0.5) * Math.Pow(2 * layers, -0.5), generator);
         c_fc_bias.uniform_(-Math.Pow(width, -0.5), Math.Pow(width, -0.5), generator);
         c_proj_bias.uniform_(-Math.Pow(hidden, -0.5), Math.Pow(hidden, -0.5), generator);
     }
@@ -53,7 +54,8 @@ public sealed class Experts : nn.Module<Tensor, Tensor>
     /// <returns>[E, C, D].</returns>
     public override Tensor forward(Tensor x)
     {
-        var h = torch.baddbmm(c_fc_bias.unsqueeze(1), x, c_fc_weight);                          // [E, C, F]
-        return torch.baddbmm(c_proj_bias.unsqueeze(1), Activations.Apply(h, Activation), c_proj_weight); // [E, C, D]
+        // bmm + bias rather than baddbmm: TorchSharp 0.107's baddbmm does not broadcast a [E, 1, F] bias.
+        var h = torch.bmm(x, c_fc_weight) + c_fc_bias.unsqueeze(1);                             // [E, C, F]
+        return torch.bmm(Activations.Apply(h, Activation), c_proj_weight) + c_proj_bias.unsqueeze(1); // [E, C, D]
     }
 }

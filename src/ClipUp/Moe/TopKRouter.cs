@@ -32,7 +32,8 @@ public sealed class TopKRouter : nn.Module<Tensor, RouterOutput>
         this.config = config;
         generator = new Generator((ulong)seed);
         weight = nn.Parameter(torch.empty(config.NumExperts, width));
-        using (torch.no_grad()) nn.init.normal_(weight, 0, config.RouterInitStd, generator);
+        // Tensor.normal_ rather than nn.init.normal_, which ignores its generator in TorchSharp 0.107.
+        using (torch.no_grad()) weight.normal_(0, config.RouterInitStd, generator);
         RegisterComponents();
     }
 
