@@ -11,7 +11,8 @@ namespace ClipUp.Moe;
 /// The capacity factor is <see cref="MoeConfig.TrainCapacityFactor"/> in training mode, else
 /// <see cref="MoeConfig.EvalCapacityFactor"/>. Each call records a <see cref="RoutingReport"/> on this instance (never
 /// in static state, STYLE R8): the latest one per modality is kept until <see cref="Routing.Take"/> collects it, so a
-/// forgotten Take never accumulates graphs across steps. Axes: B batch, T tokens, D width, E experts, C capacity, K top-k.
+/// forgotten Take never accumulates graphs across steps. Every position is routed, text padding after the end token
+/// included (as in AXLearn), so padding uses capacity and counts in the losses. Axes: B batch, T tokens, D width, E experts, C capacity, K top-k.
 /// </summary>
 public sealed class MoeMlp : nn.Module<Tensor, Tensor>, IModalityTagged
 {
