@@ -21,9 +21,12 @@ public sealed class ResidualAttentionBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => forward(x, attn.Causal);
+
+    /// <summary>The block with the attention mask chosen per call (see <see cref="SelfAttention.forward(Tensor, bool)"/>).</summary>
+    public Tensor forward(Tensor x, bool causal)
     {
-        x = x + attn.call(ln_1.call(x));
+        x = x + attn.forward(ln_1.call(x), causal);
         return x + mlp.call(ln_2.call(x));
     }
 }
@@ -45,6 +48,13 @@ public sealed class Transformer : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         foreach (var block in resblocks) x = block.call(x);
+        return x;
+    }
+
+    /// <summary>All blocks with the attention mask chosen per call (the shared backbone's image and text passes).</summary>
+    public Tensor forward(Tensor x, bool causal)
+    {
+        foreach (var block in resblocks) x = block.forward(x, causal);
         return x;
     }
 }

@@ -29,7 +29,13 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    /// <summary>Whether <see cref="forward(Tensor)"/> masks future tokens (set at construction).</summary>
+    public bool Causal => causal;
+
+    public override Tensor forward(Tensor x) => forward(x, causal);
+
+    /// <summary>Attention with the mask chosen per call: the shared backbone runs image tokens unmasked and text causally.</summary>
+    public Tensor forward(Tensor x, bool causal)
     {
         var (b, t, d) = (x.shape[0], x.shape[1], x.shape[2]);
         var qkv = nn.functional.linear(x, in_proj_weight, in_proj_bias)   // [B, T, 3D]
