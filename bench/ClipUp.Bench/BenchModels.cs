@@ -1,4 +1,6 @@
+using ClipUp.Experiments;
 using ClipUp.Model;
+using ClipUp.Moe;
 using ClipUp.Training;
 
 namespace ClipUp.Bench;
@@ -6,11 +8,10 @@ namespace ClipUp.Bench;
 /// <summary>The models the benchmarks compare: dense, or MoE with E=8, top-2 in every other layer of both towers.</summary>
 public static class BenchModels
 {
-    public static ClipModelBase Create(ClipConfig config, bool moe)
-    {
-        if (moe) throw new ArgumentException("the MoE benchmark needs ClipUp.Moe, which is not merged yet");
-        return new ClipModel(config);
-    }
+    /// <summary>The benchmark MoE, matching bench/reference/clip_reference.py: E=8, top-2, capacity factor 1.25.</summary>
+    public static MoeConfig Moe => new() { NumExperts = 8, TopK = 2, TrainCapacityFactor = 1.25, EvalCapacityFactor = 1.25 };
 
-    public static Func<ClipModelBase, StepAux?>? Aux(bool moe) => null;
+    public static ClipModelBase Create(ClipConfig config, bool moe) => moe ? MoeModels.Create(config, Moe, 0) : new ClipModel(config);
+
+    public static Func<ClipModelBase, StepAux?>? Aux(bool moe) => moe ? Upcycling.Aux : null;
 }

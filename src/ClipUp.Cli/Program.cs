@@ -8,6 +8,7 @@ var root = new RootCommand("ClipUp: sparse Mixture-of-Experts CLIP (CLIP-UP upcy
     TrainCommand.Create(),
     QuickstartCommand.Create(),
     EvalCommand.Create(),
+    ExperimentCommand.Create(),
     InspectCommand.Create(),
     ExportCommand.Create(),
     ParityCommand.Create(),

@@ -72,6 +72,7 @@ public sealed class Trainer : IDisposable
             double lr = schedule.At(step);
             masters.ZeroGradients();
             Tensor lossSum = torch.zeros(1, device: device), auxSum = torch.zeros(1, device: device);
+            IReadOnlyDictionary<string, Tensor>? stats = null;
             for (int micro = 0; micro < config.GradAccumulation; micro++)
             {
                 var batch = data.Next();
@@ -84,6 +85,7 @@ public sealed class Trainer : IDisposable
                 (total / config.GradAccumulation).backward();
                 lossSum += loss.detach();
                 if (extra?.Loss is { } al) auxSum += al.detach().to(ScalarType.Float32);
+                stats = extra?.Stats ?? stats;
                 samplesSinceLog += (int)images.shape[0];
             }
             masters.GradientsToMasters();
@@ -110,7 +112,8 @@ public sealed class Trainer : IDisposable
                 double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
                 var metrics = new StepMetrics(step + 1, lastLoss, (auxSum / config.GradAccumulation).item<float>(), lr,
                     model.LogitScaleParameter.detach().to(ScalarType.Float32).exp().item<float>(), gradNorm.item<float>(),
-                    samplesSinceLog / seconds, Environment.WorkingSet / 1e6, skipped);
+                    samplesSinceLog / seconds, Environment.WorkingSet / 1e6, skipped,
+                    stats?.ToDictionary(kv => kv.Key, kv => (double)kv.Value.to(ScalarType.Float32).item<float>()));
                 log?.Append(metrics);
                 Progress?.Report(new TrainProgress(step + 1, config.Steps, metrics));
                 clock.Restart();

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using ClipUp.Experiments;
+using ClipUp.Plots;
+using Spectre.Console;
+
+namespace ClipUp.Cli.Commands;
+
+public static class ExperimentCommand
+{
+    public static Command Create()
+    {
+        var list = new Command("list", "List the named experiments and profiles.");
+        list.SetAction(_ =>
+        {
+            var table = new Table().AddColumns("experiment", "question", "variants", "paper");
+            foreach (var e in ExperimentCatalog.All)
+                table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Question), Markup.Escape(string.Join(", ", e.Variants.Select(v => v.Name))), Markup.Escape(e.Paper));
+            AnsiConsole.Write(table);
+            foreach (var (name, p) in ExperimentCatalog.Profiles)
+                AnsiConsole.MarkupLine(Markup.Escape($"profile {name}: {p.Preset} on {p.Data}, {p.DenseSteps} dense + {p.ContinueSteps} continued steps at batch {p.BatchSize}, {p.Seeds} seed(s), device {p.Device}"));
+            return 0;
+        });
+
+        var name = new Argument<string>("name") { Description = "Experiment name (clipup experiment list)." };
+        var profile = new Option<string>("--profile") { Description = "smoke (CPU, minutes) or full (one GPU).", DefaultValueFactory = _ => "smoke" };
+        var results = new Option<string>("--results") { Description = "Results root.", DefaultValueFactory = _ => "results" };
+        var seeds = new Option<int?>("--seeds") { Description = "Number of seeds (default: the profile's)." };
+        var device = new Option<string?>("--device") { Description = "Override the profile's device." };
+        var only = new Option<string[]>("--only") { Description = "Run only these variants.", AllowMultipleArgumentsPerToken = true };
+        var run = new Command("run", "Run an experiment (resumable: finished variants are skipped).") { name, profile, results, seeds, device, only };
+        run.SetAction(parse =>
+        {
+            var exp = ExperimentCatalog.Get(parse.GetValue(name)!);
+            var profileName = parse.GetValue(profile)!;
+            var spec = ExperimentCatalog.Profile(profileName);
+            if (parse.GetValue(device) is { } d) spec = spec with { Device = d };
+            var onlyNames = parse.GetValue(only) is { Length: > 0 } o ? o : null;
+            var files = ExperimentRunner.Run(exp, profileName, spec, parse.GetValue(results)!,
+                new Reporter(p => Console.WriteLine($"{p.Run}: {ProgressView.Describe(p.Progress)}")),
+                m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"), parse.GetValue(seeds), onlyNames);
+            AnsiConsole.MarkupLine($"{files.Count} result file(s) written under {Markup.Escape(exp.ResultsDir(parse.GetValue(results)!, profileName))}");
+            Console.WriteLine(Report(exp, profileName, parse.GetValue(results)!));
+            return 0;
+        });
+
+        var reportName = new Argument<string>("name") { Description = "Experiment name." };
+        var report = new Command("report", "Markdown and HTML tables (mean ± std over seeds) of an experiment's results.") { reportName, profile, results };
+        report.SetAction(parse =>
+        {
+            var exp = ExperimentCatalog.Get(parse.GetValue(reportName)!);
+            Console.WriteLine(Report(exp, parse.GetValue(profile)!, parse.GetValue(results)!));
+            return 0;
+        });
+        return new Command("experiment", "Named experiments of the paper reproductions: list, run, report.") { list, run, report };
+    }
+
+    private static string Report(ExperimentSpec exp, string profile, string root)
+    {
+        var dir = exp.ResultsDir(root, profile);
+        var rows = ExperimentReport.Summarise(ExperimentReport.Load(dir));
+        if (rows.Count == 0) throw new UserErrorException($"no results under {dir}: run `clipup experiment run {exp.Name} --profile {profile}` first");
+        var title = $"{exp.Name} ({profile}): {exp.Question}";
+        var md = ExperimentReport.Markdown(title, rows);
+        File.WriteAllText(Path.Combine(dir, "report.md"), md);
+        File.WriteAllText(Path.Combine(dir, "report.html"), PlotlyHtml.Page(title, [ExperimentReport.Html(title, rows)]));
+        return md;
+    }
+
+    private sealed class Reporter(Action<(string Run, ClipUp.Training.TrainProgress Progress)> report) : IProgress<(string Run, ClipUp.Training.TrainProgress Progress)>
+    {
+        public void Report((string Run, ClipUp.Training.TrainProgress Progress) value) => report(value);
+    }
+}

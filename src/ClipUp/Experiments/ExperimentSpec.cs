@@ -1,0 +1,34 @@
+using ClipUp.Moe;
+
+namespace ClipUp.Experiments;
+
+/// <summary>How a variant's model starts.</summary>
+public enum StartFrom
+{
+    /// <summary>Random init, trained for the dense steps plus the continuation steps (same total steps as the others).</summary>
+    Scratch,
+    /// <summary>The experiment's dense baseline of the same seed (dense → continue, or dense → upcycle → continue).</summary>
+    DenseBaseline,
+}
+
+/// <summary>One arm of an experiment: which model, how it starts, how it is trained.</summary>
+/// <param name="Moe">Null for a dense model; else the MoE layers (upcycled when <paramref name="Start"/> is DenseBaseline).</param>
+/// <param name="Shared">One transformer for both modalities (LIMoE-style) instead of two towers.</param>
+/// <param name="LrFactor">Learning rate of the continuation relative to the dense run's peak (CLIP-UP: reduced).</param>
+public sealed record Variant(string Name, string Description, MoeConfig? Moe = null, bool Shared = false,
+    StartFrom Start = StartFrom.DenseBaseline, double LrFactor = 0.3);
+
+/// <summary>Model, data and budget of one profile: smoke (CPU, CI, notebooks) or full (one GPU).</summary>
+public sealed record ProfileSpec(string Preset, int ContextLength, string Data, int DenseSteps, int ContinueSteps, int BatchSize,
+    double LearningRate, int Seeds, string Device, string? RetrievalEval, string? ZeroShotEval, int ZeroShotLimit = 0);
+
+/// <summary>
+/// A named experiment (STYLE R17): the question, the paper it reproduces, and its variants. The dense baseline of each
+/// seed is trained once and shared by every variant that starts from it, so comparisons are compute-matched: every
+/// variant ends after DenseSteps + ContinueSteps optimizer steps of the same batch size.
+/// </summary>
+public sealed record ExperimentSpec(string Name, string Question, string Paper, IReadOnlyList<Variant> Variants)
+{
+    /// <summary>Where the results of a profile go: results/&lt;name&gt;/&lt;profile&gt;/.</summary>
+    public string ResultsDir(string root, string profile) => Path.Combine(root, Name, profile);
+}
