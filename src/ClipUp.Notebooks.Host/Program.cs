@@ -1,0 +1,12 @@
+using ClipUp.Notebooks;
+var engine = new NotebookEngine("smoke", ".");
+var sink = new CollectingSink();
+await engine.ExecuteAsync("var y = 2;\nthrow new InvalidOperationException(\"bang\");", new CellContext("cell 3", 1), sink);
+await engine.ExecuteAsync("int Foo() =>\n throw new Exception(\"x\");", new CellContext("cell 4", 2), sink);
+await engine.ExecuteAsync("var z = 1;\nvar q = Foo();", new CellContext("cell 5", 3), sink);
+await engine.ExecuteAsync("var w = 1;\nvar q = new int[2][5];", new CellContext("cell 6", 3), sink);
+await engine.ExecuteAsync("Console.Write(\"a\"); Console.Error.Write(\"b\"); Console.Write(\"c\\n\"); display(1); Console.Write(\"d\");", new CellContext("cell 7", 3), sink);
+await engine.ExecuteAsync("using System.Text;\nvar sb = new StringBuilder();", new CellContext("cell 8", 3), sink);
+await engine.ExecuteAsync("var sb2 = new StringBuilder(); sb2.Append(1); sb2", new CellContext("cell 9", 3), sink);
+foreach (var o in sink.Outputs) Console.WriteLine(o is StreamOutput s ? $"{s.Name}:{s.Text}" : o is ErrorOutput e ? string.Join("\n", e.Traceback) : o is DisplayDataOutput d ? "display:"+d.Data["text/plain"] : o is ExecuteResultOutput r ? "result:" + r.Data["text/plain"] : "");
+return 0;
