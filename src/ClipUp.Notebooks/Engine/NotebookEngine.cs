@@ -22,6 +22,7 @@ public sealed class NotebookEngine
     private readonly SemaphoreSlim running = new(1, 1);
     private readonly NotebookGlobals globals;
     private ScriptState<object>? state;
+    private System.Collections.Immutable.ImmutableList<string> history = [];
     private int generation;
 
     /// <param name="profile"><c>smoke</c> or <c>full</c>, exposed to cells as <c>Profile</c>.</param>
@@ -41,8 +42,8 @@ public sealed class NotebookEngine
 
     internal CancellationToken CurrentCancellation { get; private set; }
 
-    /// <summary>The script state after the last cell (null before the first); code completion compiles against it.</summary>
-    internal ScriptState<object>? State => state;
+    /// <summary>The code of the cells that compiled, in order (directives removed); code completion compiles against it.</summary>
+    internal IReadOnlyList<string> History => history;
 
     internal static ScriptEnvironment Environment => ScriptEnvironment.Shared;
 
@@ -96,7 +97,11 @@ public sealed class NotebookEngine
                 return new CellRunResult(false, ErrorReport.Compilation(cell.Label, e.Diagnostics));
             }
             // Variables assigned before an exception are kept, as in Jupyter; an abandoned (interrupted) cell's are not.
-            if (gen == generation) state = next;
+            if (gen == generation)
+            {
+                state = next;
+                history = history.Add(prepared.Code);
+            }
             if (next.Exception is { } ex)
                 return new CellRunResult(false, ErrorReport.Exception(cell.Label, ex));
             // Only a final expression without a semicolon has a value (a null one shows nothing, like Python's None).
