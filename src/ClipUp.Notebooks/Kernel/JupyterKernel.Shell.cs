@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+
+namespace ClipUp.Notebooks;
+
+public sealed partial class JupyterKernel
+{
+    private int executionCount;
+
+    private async Task HandleShellAsync(JupyterMessage request)
+    {
+        var content = request.Content;
+        switch (request.MsgType)
+        {
+            case "kernel_info_request":
+                Reply(shell, request, "kernel_info_reply", KernelRequests.KernelInfo());
+                break;
+            case "execute_request":
+                await ExecuteAsync(request);
+                break;
+            case "is_complete_request":
+                Reply(shell, request, "is_complete_reply", KernelRequests.IsComplete(content["code"]?.GetValue<string>() ?? ""));
+                break;
+            case "complete_request":
+            {
+                var code = content["code"]?.GetValue<string>() ?? "";
+                var cursor = KernelRequests.ToUtf16(code, content["cursor_pos"]?.GetValue<int>() ?? code.Length);
+                var result = await Intelligence.CompleteAsync(code, cursor);
+                Reply(shell, request, "complete_reply", new JsonObject
+                {
+                    ["status"] = "ok",
+                    ["matches"] = new JsonArray(result.Matches.Select(m => (JsonNode?)m).ToArray()),
+                    ["cursor_start"] = KernelRequests.ToCodePoints(code, result.Start),
+                    ["cursor_end"] = KernelRequests.ToCodePoints(code, result.End),
+                    ["metadata"] = new JsonObject(),
+                });
+                break;
+            }
+            case "inspect_request":
+            {
+                var code = content["code"]?.GetValue<string>() ?? "";
+                var cursor = KernelRequests.ToUtf16(code, content["cursor_pos"]?.GetValue<int>() ?? code.Length);
+                var text = await Intelligence.InspectAsync(code, cursor);
+                Reply(shell, request, "inspect_reply", new JsonObject
+                {
+                    ["status"] = "ok",
+                    ["found"] = text is not null,
+                    ["data"] = text is null ? new JsonObject() : new JsonObject { [Mime.Plain] = text },
+                    ["metadata"] = new JsonObject(),
+                });
+                break;
+            }
+            case "comm_info_request":
+                Reply(shell, request, "comm_info_reply", new JsonObject { ["status"] = "ok", ["comms"] = new JsonObject() });
+                break;
+            case "history_request":
+                Reply(shell, request, "history_reply", new JsonObject { ["status"] = "ok", ["history"] = new JsonArray() });
+                break;
+            case "shutdown_request":
+                Reply(shell, request, "shutdown_reply", ShutdownContent(request));
+                Stop();
+                break;
+            case "comm_open" or "comm_msg" or "comm_close":
+                break; // no comm targets: nothing to answer (the protocol expects no reply)
+            default:
+                log.WriteLine($"clipup kernel: shell message {request.MsgType} is not supported");
+                break;
+        }
+    }
+
+    private async Task ExecuteAsync(JupyterMessage request)
+    {
+        var code = request.Content["code"]?.GetValue<string>() ?? "";
+        var silent = request.Content["silent"]?.GetValue<bool>() ?? false;
+        var store = !silent && (request.Content["store_history"]?.GetValue<bool>() ?? true);
+        if (store) executionCount++;
+        var count = executionCount;
+        if (!silent)
+            Publish("execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count }, request);
+        var cts = BeginExecution();
+        CellRunResult result;
+        try
+        {
+            var sink = new IopubSink(this, request, silent);
+            result = await Engine.ExecuteAsync(code, new CellContext($"In [{count}]", count), sink, cts.Token);
+        }
+        finally { EndExecution(cts); }
+        var reply = new JsonObject { ["execution_count"] = count };
+        if (result.Succeeded)
+        {
+            reply["status"] = "ok";
+            reply["user_expressions"] = new JsonObject();
+            reply["payload"] = new JsonArray();
+        }
+        else
+        {
+            var error = result.Error!;
+            reply["status"] = "error";
+            reply["ename"] = error.EName;
+            reply["evalue"] = error.EValue;
+            reply["traceback"] = new JsonArray(error.Traceback.Select(l => (JsonNode?)l).ToArray());
+        }
+        Reply(shell, request, "execute_reply", reply);
+    }
+
+    /// <summary>Publishes a cell's outputs on IOPub as stream, display_data, execute_result and error messages.</summary>
+    private sealed class IopubSink(JupyterKernel kernel, JupyterMessage parent, bool silent) : ICellOutputSink
+    {
+        public void Emit(CellOutput output)
+        {
+            if (silent) return;
+            var (type, content) = KernelRequests.OutputMessage(output);
+            kernel.Publish(type, content, parent);
+        }
+    }
+}
