@@ -9,6 +9,8 @@ var root = new RootCommand("ClipUp: sparse Mixture-of-Experts CLIP (CLIP-UP upcy
     QuickstartCommand.Create(),
     EvalCommand.Create(),
     ExperimentCommand.Create(),
+    NotebooksCommand.Notebooks(),
+    NotebooksCommand.Kernel(),
     InspectCommand.Create(),
     ExportCommand.Create(),
     ParityCommand.Create(),
