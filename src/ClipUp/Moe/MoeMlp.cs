@@ -12,7 +12,8 @@ namespace ClipUp.Moe;
 /// <see cref="MoeConfig.EvalCapacityFactor"/>. Each call records a <see cref="RoutingReport"/> on this instance (never
 /// in static state, STYLE R8): the latest one per modality is kept until <see cref="Routing.Take"/> collects it, so a
 /// forgotten Take never accumulates graphs across steps. Every position is routed, text padding after the end token
-/// included (as in AXLearn), so padding uses capacity and counts in the losses. Axes: B batch, T tokens, D width, E experts, C capacity, K top-k.
+/// included (as in AXLearn), so padding uses capacity and counts in the losses. All B·T tokens of a call form one
+/// routing group. Axes: B batch, T tokens, D width, E experts, C capacity, K top-k.
 /// </summary>
 public sealed class MoeMlp : nn.Module<Tensor, Tensor>, IModalityTagged
 {
@@ -35,7 +36,10 @@ public sealed class MoeMlp : nn.Module<Tensor, Tensor>, IModalityTagged
         RegisterComponents();
     }
 
+    /// <summary>Tower, block index and shape of this layer.</summary>
     public MlpSite Site { get; }
+
+    /// <summary>The routing recipe (validated).</summary>
     public MoeConfig Config { get; }
 
     /// <summary>Which modality the next calls route (set by a shared backbone before each pass; a tower's own otherwise).</summary>

@@ -39,7 +39,8 @@ public static class RoutingPlots
         var chart = CSharpChart.Heatmap<double, string, string, string>(
             zData: load,
             X: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(Enumerable.Range(0, experts).Select(e => $"expert {e}"), true),
-            Y: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(rows, true));
+            Y: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(rows, true),
+            ReverseYAxis: new Plotly.NET.CSharp.Optional<bool>(true, true));                     // first report on top
         return Charts.Layout(chart, title, "expert", "MoE layer", height: 120 + 40 * rows.Count);
     }
 

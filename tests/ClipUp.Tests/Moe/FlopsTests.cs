@@ -13,10 +13,13 @@ public class FlopsTests
     [InlineData("L14", 175.33, 162.03, 13.3)]
     public void DenseFlopsMatchOpenClipsProfileWithinTwoPercent(string preset, double total, double image, double text)
     {
+        // Ours: B/32 14.777; B/16 35.127 + 5.960 = 41.086; L/14 162.026 + 13.300 = 175.325, all within 0.1% (the
+        // profile rounds to 2 decimals), well inside the 2% the issue asks for.
+        const double tolerance = 0.001;
         var flops = Flops.Forward(ClipConfig.FromPreset(preset));
-        Assert.InRange(flops.Total / 1e9, total * 0.98, total * 1.02);
-        if (!double.IsNaN(image)) Assert.InRange(flops.Image / 1e9, image * 0.98, image * 1.02);
-        if (!double.IsNaN(text)) Assert.InRange(flops.Text / 1e9, text * 0.98, text * 1.02);
+        Assert.InRange(flops.Total / 1e9, total * (1 - tolerance), total * (1 + tolerance));
+        if (!double.IsNaN(image)) Assert.InRange(flops.Image / 1e9, image * (1 - tolerance), image * (1 + tolerance));
+        if (!double.IsNaN(text)) Assert.InRange(flops.Text / 1e9, text * (1 - tolerance), text * (1 + tolerance));
     }
 
     [Fact]

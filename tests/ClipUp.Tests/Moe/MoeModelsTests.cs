@@ -32,6 +32,19 @@ public class MoeModelsTests : IDisposable
     }
 
     [Fact]
+    public void TheIoLayerReadsTheMoeLayoutAndShapesOffAnMoeStateDict()
+    {
+        // Io.ArchitectureInference checks every key and shape against KEYS.md (ClipShapes) for the MoE blocks it detects.
+        var config = new MoeConfig { NumExperts = 3, TopK = 2, Placement = MoePlacement.All, Towers = MoeTowers.Text };
+        using var model = MoeModels.Create(ClipConfig.Tiny, config, seed: 1);
+        var arch = ArchitectureInference.FromOpenAi(model.state_dict(), ClipActivation.Gelu, headDim: 16, moeTopK: 2);
+        var expected = MoeModels.Layout(ClipConfig.Tiny, config);
+        Assert.Equal((expected.NumExperts, expected.TopK), (arch.Moe!.NumExperts, arch.Moe.TopK));
+        Assert.Equal(expected.VisionLayers, arch.Moe.VisionLayers);
+        Assert.Equal([0, 1], arch.Moe.TextLayers);
+    }
+
+    [Fact]
     public void TwoConsecutiveStepsDoNotAccumulateReports()
     {
         using var model = MoeModels.Create(ClipConfig.Tiny, new MoeConfig { NumExperts = 4, TopK = 2, Placement = MoePlacement.All }, seed: 1);
