@@ -28,25 +28,30 @@ public static class WebDatasetTar
             throw new FileNotFoundException($"WebDataset shard '{shard}' does not exist (check the shard pattern and BaseDirectory)", shard);
         using var stream = new FileStream(shard, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         long fileLength = stream.Length;
+        CheckEnd(stream, shard);
         using var reader = new TarReader(stream, leaveOpen: true);
         string? key = null;
         var members = new Dictionary<string, TarMember>(StringComparer.Ordinal);
+        long next = 0; // where the next header should start: errors are reported there
         while (true)
         {
             cancel.ThrowIfCancellationRequested();
-            long position = stream.Position;
-            var entry = Next(reader, shard, position);
+            var entry = Next(reader, shard, next);
             if (entry is null)
                 break;
+            // The entry's own header is the block before its data (GNU long-name blocks, if any, come earlier).
+            long header = entry.DataOffset - 512;
+            if (entry.DataOffset < 512 || entry.DataOffset + entry.Length > fileLength)
+                throw Damaged(shard, next,
+                    $"member '{entry.Name}' needs {entry.Length:N0} bytes from offset {entry.DataOffset:N0} but the file ends at {fileLength:N0} (truncated)");
+            CheckHeader(stream, shard, header);
+            next = entry.DataOffset + (entry.Length + 511) / 512 * 512;
             if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile))
                 continue;
             var (memberKey, extension) = Split(entry.Name);
             if (memberKey is null || extension is null)
                 continue;
-            if (entry.DataOffset < 0 || entry.DataOffset + entry.Length > fileLength)
-                throw Damaged(shard, position,
-                    $"member '{entry.Name}' needs {entry.Length:N0} bytes from offset {entry.DataOffset:N0} but the file ends at {fileLength:N0} (truncated)");
-            byte[]? content = readContent(extension) ? ReadData(entry, shard, position) : null;
+            byte[]? content = readContent(extension) ? ReadData(entry, shard, header) : null;
             if (key is not null && (memberKey != key || members.ContainsKey(extension)))
             {
                 yield return new TarGroup(shard, key, members);
@@ -93,6 +98,58 @@ public static class WebDatasetTar
             done += n;
         }
         return bytes;
+    }
+
+    /// <summary>
+    /// A tar is whole 512-byte blocks ending in two zero blocks (every writer emits them). A download cut at a member
+    /// boundary would otherwise read as a shorter, valid shard, so the end is checked before anything is read.
+    /// </summary>
+    static void CheckEnd(FileStream stream, string shard)
+    {
+        long length = stream.Length;
+        if (length == 0)
+            throw Damaged(shard, 0, "the file is empty (0 bytes)");
+        if (length % 512 != 0)
+            throw Damaged(shard, length, $"{length:N0} bytes is not a whole number of 512-byte tar blocks (truncated)");
+        var tail = new byte[Math.Min(1024, length)];
+        RandomAccess.Read(stream.SafeFileHandle, tail, length - tail.Length);
+        if (tail.Length < 1024 || tail.AsSpan().ContainsAnyExcept((byte)0))
+            throw Damaged(shard, length, "the end-of-archive marker (two zero blocks) is missing (truncated)");
+    }
+
+    /// <summary>
+    /// Verifies the checksum of the header block at <paramref name="position"/> (sum of its 512 bytes with the
+    /// checksum field read as spaces, stored in octal at bytes 148-155; old tars summed signed bytes). TarReader
+    /// does not, so a flipped bit in a name or size would otherwise pass unnoticed or derail the walk.
+    /// </summary>
+    static void CheckHeader(FileStream stream, string shard, long position)
+    {
+        Span<byte> header = stackalloc byte[512];
+        if (RandomAccess.Read(stream.SafeFileHandle, header, position) != 512)
+            throw Damaged(shard, position, "the member header is cut short");
+        long unsigned = 8 * ' ', signed = 8 * ' ';
+        for (int i = 0; i < 512; i++)
+        {
+            if (i is >= 148 and < 156)
+                continue;
+            unsigned += header[i];
+            signed += (sbyte)header[i];
+        }
+        var field = header[148..156];
+        long stored = 0;
+        bool digits = false;
+        foreach (byte b in field)
+        {
+            if (b is >= (byte)'0' and <= (byte)'7')
+            {
+                stored = stored * 8 + (b - '0');
+                digits = true;
+            }
+            else if (digits || b is not ((byte)' ' or 0))
+                break;
+        }
+        if (!digits || (stored != unsigned && stored != signed))
+            throw Damaged(shard, position, $"header checksum {stored} does not match the computed {unsigned} (corrupt member header)");
     }
 
     static TarEntry? Next(TarReader reader, string shard, long position)

@@ -47,7 +47,7 @@ public sealed record WebDatasetWriterOptions(string OutDir)
 /// <summary>
 /// Writes samples (key + members by extension) into numbered tar shards that webdataset, open_clip and
 /// <see cref="WebDatasetSource"/> read, then <c>manifest.json</c> (<see cref="WebDatasetManifest"/>).
-/// Members are written as GNU tar regular files named <c>key.ext</c>, in the order given, with a fixed timestamp
+/// Members are written as POSIX ustar regular files (pax for names over 100 bytes) named <c>key.ext</c>, in the order given, with a fixed timestamp
 /// (2000-01-01) and mode 0644, so the same samples give byte-identical shards. Not thread-safe: one writer thread.
 /// </summary>
 public sealed class WebDatasetWriter : IDisposable
@@ -101,14 +101,15 @@ public sealed class WebDatasetWriter : IDisposable
             OpenShard();
         foreach (var (extension, data) in members)
         {
-            var entry = new GnuTarEntry(TarEntryType.RegularFile, key + "." + extension)
-            {
-                DataStream = new MemoryStream(data, writable: false),
-                ModificationTime = FixedTime,
-                AccessTime = FixedTime,
-                ChangeTime = FixedTime,
-                Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
-            };
+            string name = key + "." + extension;
+            // POSIX ustar where the name fits its 100-byte field (readable by every tar, Python's included); pax
+            // beyond that. Not GNU: Python's tarfile reads GNU's atime/ctime bytes as a ustar name prefix.
+            TarEntry entry = System.Text.Encoding.UTF8.GetByteCount(name) <= 100
+                ? new UstarTarEntry(TarEntryType.RegularFile, name)
+                : new PaxTarEntry(TarEntryType.RegularFile, name);
+            entry.DataStream = new MemoryStream(data, writable: false);
+            entry.ModificationTime = FixedTime;
+            entry.Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
             _tar!.WriteEntry(entry);
         }
         _inShard++;
@@ -141,7 +142,7 @@ public sealed class WebDatasetWriter : IDisposable
     {
         string path = Path.Combine(_options.OutDir, _options.ShardName(_shards.Count));
         _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        _tar = new TarWriter(_file, TarEntryFormat.Gnu, leaveOpen: true);
+        _tar = new TarWriter(_file, TarEntryFormat.Ustar, leaveOpen: true);
         _inShard = 0;
     }
 
