@@ -74,6 +74,9 @@ public class WebDatasetSourceTests
         Assert.Equal("http://x/a.jpg", source[0].Attributes["url"]);
         Assert.Equal("8", source[0].Attributes["width"]);
         Assert.False(source[0].Attributes.ContainsKey("tags"));
+        // The loader sees two images, each with its own captions.
+        var loader = new ImageTextLoader(source, LoaderConfig.Train(1, seed: 0) with { OneCaptionPerImage = true }, new ImageTransformConfig(8));
+        Assert.Equal(2, loader.SamplesPerEpoch);
     }
 
     [Fact]
