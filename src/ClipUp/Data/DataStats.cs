@@ -35,8 +35,9 @@ public sealed record WordCount(string Word, int Count);
 /// <param name="Samples">Rows (image-caption pairs).</param>
 /// <param name="DistinctImages">Distinct images (Flickr8k train: 6,091 for 30,455 rows).</param>
 /// <param name="CaptionWords">Caption length in words (<see cref="DataStats.Words"/>).</param>
-/// <param name="CaptionTokens">Caption length in tokens as the given delegate counts them; null without one.</param>
-/// <param name="CaptionsOverContext">Captions with more tokens than the context length (they get truncated); 0 without a delegate.</param>
+/// <param name="CaptionTokens">Caption length in CLIP tokens including <c>&lt;|startoftext|&gt;</c> and
+/// <c>&lt;|endoftext|&gt;</c>; null without a tokenizer.</param>
+/// <param name="CaptionsOverContext">Captions longer than the context length (the tokenizer cuts them); 0 without a tokenizer.</param>
 /// <param name="ImageWidths">Widths of the readable distinct images (after EXIF orientation).</param>
 /// <param name="ImageHeights">Heights of the readable distinct images.</param>
 /// <param name="CommonSizes">The most frequent image sizes, most frequent first.</param>
@@ -56,17 +57,18 @@ public sealed record DataStatsReport(int Samples, int DistinctImages, Distributi
 public static class DataStats
 {
     /// <summary>Summarises <paramref name="source"/>.</summary>
-    /// <param name="countTokens">Tokens of one caption, e.g. <c>c =&gt; tokenizer.Encode(c).Count</c>; null skips token statistics.</param>
+    /// <param name="tokenize">BPE ids of one caption without start/end tokens, e.g. <c>ClipTokenizer.Default.Encode</c>;
+    /// null skips token statistics. Lengths add 2 for the start and end tokens.</param>
     /// <param name="contextLength">Token budget per caption (CLIP: 77 including start and end tokens).</param>
     /// <param name="topWords">How many frequent words and image sizes to list.</param>
     /// <param name="progress">Receives the number of distinct images examined so far.</param>
-    public static DataStatsReport Summarise(ImageTextSource source, Func<string, int>? countTokens = null, int contextLength = 77,
+    public static DataStatsReport Summarise(ImageTextSource source, Func<string, IReadOnlyList<int>>? tokenize = null, int contextLength = 77,
         int topWords = 20, IProgress<int>? progress = null, CancellationToken cancel = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(contextLength);
         ArgumentOutOfRangeException.ThrowIfNegative(topWords);
         var words = new List<double>(source.Count);
-        var tokens = countTokens is null ? null : new List<double>(source.Count);
+        var tokens = tokenize is null ? null : new List<double>(source.Count);
         var frequency = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < source.Count; i++)
         {
@@ -74,7 +76,7 @@ public static class DataStats
             words.Add(captionWords.Count);
             foreach (var word in captionWords)
                 frequency[word] = frequency.GetValueOrDefault(word) + 1;
-            tokens?.Add(countTokens!(source[i].Caption));
+            tokens?.Add(tokenize!(source[i].Caption).Count + 2);
         }
 
         var groups = source.RowsByImage();

@@ -17,7 +17,8 @@ public sealed record ImageTextRecord(string Image, string Caption, IReadOnlyDict
 /// <summary>
 /// An indexable, read-only list of (image, caption, attributes) rows that can decode the image of any row.
 /// Implementations: <see cref="CsvImageTextSource"/> (open_clip's CsvDataset), <see cref="ImageFolderSource"/>
-/// (classification folders; caption = class name), <see cref="InMemoryImageTextSource"/> (synthetic data).
+/// (classification folders; caption = class name), <see cref="WebDatasetSource"/> (tar shards, indexed),
+/// <see cref="KarpathySplitSource"/> (COCO/Flickr30k split files), <see cref="InMemoryImageTextSource"/> (synthetic data).
 /// Sources are immutable after construction, so loader workers can read them from any thread.
 /// </summary>
 public abstract class ImageTextSource

@@ -4,8 +4,8 @@ namespace ClipUp.Data;
 /// Ground truth of an image-text retrieval benchmark (COCO 5k, Flickr30k 1k, our Flickr8k val): I distinct images,
 /// N captions, and for every caption the image it describes. This is what
 /// <c>ClipUp.Eval.Retrieval.Compute(imageEmbeds [I, E], textEmbeds [N, E], CaptionToImage)</c> consumes: embed
-/// <see cref="Images"/> in order (decode image j with <c>source.LoadImage(ImageRows[j], ...)</c>) and
-/// <see cref="Captions"/> in order.
+/// <see cref="Images"/> in order (image j is row <c>ImageRows[j]</c> of the source, so
+/// <c>new ImageTextSubset(source, set.ImageRows)</c> feeds them to a loader) and <see cref="Captions"/> in order.
 /// </summary>
 /// <param name="Images">Image identifiers (file paths, or <c>shard#key</c>), each once, in first-appearance order.</param>
 /// <param name="Captions">Every caption, in source row order.</param>

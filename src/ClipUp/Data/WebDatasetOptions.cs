@@ -47,6 +47,9 @@ public sealed record WebDatasetOptions(string Shards)
     {
         if (string.IsNullOrWhiteSpace(Shards))
             throw new ArgumentException("WebDatasetOptions.Shards is empty: give a shard path or pattern like data-{000000..000009}.tar");
+        if (Shards.Contains("://", StringComparison.Ordinal) || Shards.StartsWith("pipe:", StringComparison.Ordinal))
+            throw new ArgumentException(
+                $"shard spec '{Shards}' names remote or piped shards; ClipUp reads local tar files only: download them first");
         if (ImageExtensions.Count == 0 || CaptionExtensions.Count == 0)
             throw new ArgumentException(
                 $"WebDatasetOptions needs at least one image and one caption extension (got [{string.Join(", ", ImageExtensions)}] " +

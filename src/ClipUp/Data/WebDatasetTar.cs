@@ -109,6 +109,10 @@ public static class WebDatasetTar
         long length = stream.Length;
         if (length == 0)
             throw Damaged(shard, 0, "the file is empty (0 bytes)");
+        Span<byte> magic = stackalloc byte[2];
+        if (RandomAccess.Read(stream.SafeFileHandle, magic, 0) == 2 && magic[0] == 0x1F && magic[1] == 0x8B)
+            throw new InvalidDataException(
+                $"{shard}: a gzip-compressed shard; decompress it first (gunzip), since samples are read by offset from plain tar files");
         if (length % 512 != 0)
             throw Damaged(shard, length, $"{length:N0} bytes is not a whole number of 512-byte tar blocks (truncated)");
         var tail = new byte[Math.Min(1024, length)];

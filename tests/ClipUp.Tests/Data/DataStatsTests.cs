@@ -12,8 +12,8 @@ public class DataStatsTests
         File.WriteAllText(dir.File("broken.jpg"), "this is text, not an image, and long enough for the sniffer to say so");
         File.WriteAllText(dir.File("pairs.tsv"), "image\tcaption\nwide.png\tA dog runs .\nwide.png\ta dog\nbroken.jpg\tTwo dogs, one cat!\n");
         var source = new CsvImageTextSource(new CsvSourceOptions(dir.File("pairs.tsv")));
-        // Tokens: words + start and end tokens, so 5, 4 and 6 against a context of 5.
-        var stats = DataStats.Summarise(source, countTokens: c => DataStats.Words(c).Count + 2, contextLength: 5);
+        // A stand-in tokenizer with one id per word; + start and end tokens: 5, 4 and 6 against a context of 5.
+        var stats = DataStats.Summarise(source, tokenize: c => new int[DataStats.Words(c).Count], contextLength: 5);
 
         Assert.Equal(3, stats.Samples);
         Assert.Equal(2, stats.DistinctImages);

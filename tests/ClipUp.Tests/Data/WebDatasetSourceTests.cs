@@ -154,6 +154,27 @@ public class WebDatasetSourceTests
     }
 
     [Fact]
+    public void AGzippedShardAsksForDecompression()
+    {
+        using var dir = new TempDir();
+        TestShards.Write(dir.Path, count: 2, perShard: 2);
+        using (var output = File.Create(dir.File("data.tar.gz")))
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest))
+            gzip.Write(File.ReadAllBytes(dir.File("data-000000.tar")));
+        var e = Assert.Throws<InvalidDataException>(() => new WebDatasetSource(new WebDatasetOptions(dir.File("data.tar.gz"))));
+        Assert.Contains("data.tar.gz: a gzip-compressed shard; decompress it first", e.Message);
+    }
+
+    [Theory]
+    [InlineData("https://host/data-{0..9}.tar")]
+    [InlineData("pipe:curl -s http://host/a.tar")]
+    public void RemoteShardsAreRefusedWithAHint(string spec)
+    {
+        var e = Assert.Throws<ArgumentException>(() => new WebDatasetOptions(spec).Validate());
+        Assert.Contains("local tar files only: download them first", e.Message);
+    }
+
+    [Fact]
     public void AMissingShardIsNamed()
     {
         using var dir = new TempDir();
