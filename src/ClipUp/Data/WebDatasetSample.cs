@@ -9,7 +9,7 @@ namespace ClipUp.Data;
 /// <param name="ImageExtension">Which image member was used (<c>jpg</c>, <c>png</c>, ...).</param>
 /// <param name="Image">The encoded image bytes.</param>
 /// <param name="Captions">One or more non-empty captions (several when the json field is an array).</param>
-/// <param name="Attributes"><c>__key__</c> plus the scalar fields of the <c>json</c> member, if any.</param>
+/// <param name="Attributes">The scalar fields of the <c>json</c> member (none without one).</param>
 public sealed record WebDatasetSample(string Shard, string Key, string ImageExtension, byte[] Image,
     IReadOnlyList<string> Captions, IReadOnlyDictionary<string, string> Attributes)
 {
@@ -52,11 +52,12 @@ public static class WebDatasetLayout
             reason = $"no image member ({string.Join(", ", options.ImageExtensions)}); members found: {found}";
             return null;
         }
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["__key__"] = group.Key };
         // Attributes come from the json member whenever it was read; an unreadable one only matters (and is
-        // reported) when it is also the caption source.
+        // reported) when it is also the caption source. Samples without json share the empty set (memory: one
+        // dictionary per sample adds ~200 bytes, which counts at millions of samples).
+        var attributes = ImageTextRecord.NoAttributes;
         if (group.Members.TryGetValue("json", out var jsonMember) && jsonMember.Content is { } jsonBytes)
-            AddAttributes(jsonBytes, options.JsonCaptionField, attributes);
+            attributes = JsonAttributes(jsonBytes, options.JsonCaptionField);
         foreach (var extension in options.CaptionExtensions.Select(e => e.ToLowerInvariant()))
         {
             if (!group.Members.TryGetValue(extension, out var member) || member.Content is null)
@@ -68,7 +69,7 @@ public static class WebDatasetLayout
             if (captions is null)
                 return null;
             var kept = captions.Select(c => c.Trim()).Where(c => c.Length > 0).ToList();
-            return new Layout(image, kept, attributes.AsReadOnly(), captions.Count - kept.Count);
+            return new Layout(image, kept, attributes, captions.Count - kept.Count);
         }
         reason = $"no caption member ({string.Join(", ", options.CaptionExtensions)}); members found: {found}";
         return null;
@@ -96,11 +97,12 @@ public static class WebDatasetLayout
         return null;
     }
 
-    static void AddAttributes(byte[] json, string captionField, Dictionary<string, string> attributes)
+    static IReadOnlyDictionary<string, string> JsonAttributes(byte[] json, string captionField)
     {
         using var doc = Parse(json, out _);
         if (doc is null || doc.RootElement.ValueKind != JsonValueKind.Object)
-            return;
+            return ImageTextRecord.NoAttributes;
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var property in doc.RootElement.EnumerateObject())
         {
             if (property.Name == captionField)
@@ -114,6 +116,7 @@ public static class WebDatasetLayout
             if (text is not null)
                 attributes.TryAdd(property.Name, text);
         }
+        return attributes.Count == 0 ? ImageTextRecord.NoAttributes : attributes.AsReadOnly();
     }
 
     static JsonDocument? Parse(byte[] json, out string reason)
