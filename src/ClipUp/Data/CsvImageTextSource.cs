@@ -108,6 +108,9 @@ public sealed class CsvImageTextSource : ImageTextSource
     public override RgbImage LoadImage(int index, ImageDecoderOptions decoder)
         => ImageDecoder.DecodeFile(_records[index].Image, decoder);
 
+    /// <summary>The bytes of row <paramref name="index"/>'s image file.</summary>
+    public override byte[] LoadEncoded(int index) => File.ReadAllBytes(_records[index].Image);
+
     static int FindColumn(string[] header, string column, string option, CsvSourceOptions options)
     {
         int index = Array.IndexOf(header, column);

@@ -23,19 +23,7 @@ public sealed class EpochPlan
                 _units[i] = [i];
             return;
         }
-        var byImage = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        var order = new List<List<int>>();
-        for (int i = 0; i < source.Count; i++)
-        {
-            string image = source[i].Image;
-            if (!byImage.TryGetValue(image, out var rows))
-            {
-                byImage[image] = rows = [];
-                order.Add(rows);
-            }
-            rows.Add(i);
-        }
-        _units = [.. order.Select(rows => rows.ToArray())];
+        _units = [.. source.RowsByImage()];
     }
 
     /// <summary>Number of units (samples per epoch before batching).</summary>

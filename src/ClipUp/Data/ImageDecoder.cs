@@ -48,9 +48,7 @@ public static class ImageDecoder
         using var stream = new SKMemoryStream(data);
         using var codec = SKCodec.Create(stream, out var opened);
         if (codec is null)
-            throw new InvalidDataException(opened == SKCodecResult.IncompleteInput
-                ? $"{name}: the image is truncated inside its header ({encoded.Length} bytes)"
-                : $"{name}: not a readable image (no JPEG/PNG/WebP/GIF/BMP signature; first bytes {Hex(encoded)}, {encoded.Length} bytes)");
+            throw OpenFailure(opened, encoded, name);
 
         // SKCodec has parsed only the header here: refuse huge images before allocating their pixels.
         int width = codec.Info.Width, height = codec.Info.Height;
@@ -73,6 +71,30 @@ public static class ImageDecoder
         var image = RgbImage.FromRgbaOverWhite(width, height, rgba);
         return options.ApplyExifOrientation ? ExifOrientation.Apply(image, codec.EncodedOrigin) : image;
     }
+
+    /// <summary>
+    /// Width and height from the header alone (SKCodec parses it; no pixel is decoded, so this costs microseconds),
+    /// swapped when the EXIF orientation transposes the image and <see cref="ImageDecoderOptions.ApplyExifOrientation"/>
+    /// is set: the size <see cref="Decode"/> would return. Unreadable headers throw like <see cref="Decode"/>.
+    /// </summary>
+    public static (int Width, int Height) ReadSize(ReadOnlySpan<byte> encoded, string name, ImageDecoderOptions? options = null)
+    {
+        options ??= new ImageDecoderOptions();
+        if (encoded.IsEmpty)
+            throw new InvalidDataException($"{name}: the file is empty (0 bytes), not an image");
+        using var data = SKData.CreateCopy(encoded);
+        using var stream = new SKMemoryStream(data);
+        using var codec = SKCodec.Create(stream, out var opened) ?? throw OpenFailure(opened, encoded, name);
+        int width = codec.Info.Width, height = codec.Info.Height;
+        bool transposed = codec.EncodedOrigin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop
+            or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        return options.ApplyExifOrientation && transposed ? (height, width) : (width, height);
+    }
+
+    static InvalidDataException OpenFailure(SKCodecResult opened, ReadOnlySpan<byte> encoded, string name) =>
+        new(opened == SKCodecResult.IncompleteInput
+            ? $"{name}: the image is truncated inside its header ({encoded.Length} bytes)"
+            : $"{name}: not a readable image (no JPEG/PNG/WebP/GIF/BMP signature; first bytes {Hex(encoded)}, {encoded.Length} bytes)");
 
     static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes[..Math.Min(8, bytes.Length)]);
 }

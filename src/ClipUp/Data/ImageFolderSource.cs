@@ -60,4 +60,7 @@ public sealed class ImageFolderSource : ImageTextSource
     /// <summary>Decodes the image file of row <paramref name="index"/>.</summary>
     public override RgbImage LoadImage(int index, ImageDecoderOptions decoder)
         => ImageDecoder.DecodeFile(_records[index].Image, decoder);
+
+    /// <summary>The bytes of row <paramref name="index"/>'s image file.</summary>
+    public override byte[] LoadEncoded(int index) => File.ReadAllBytes(_records[index].Image);
 }

@@ -17,7 +17,8 @@ public sealed record ImageTextRecord(string Image, string Caption, IReadOnlyDict
 /// <summary>
 /// An indexable, read-only list of (image, caption, attributes) rows that can decode the image of any row.
 /// Implementations: <see cref="CsvImageTextSource"/> (open_clip's CsvDataset), <see cref="ImageFolderSource"/>
-/// (classification folders; caption = class name), <see cref="InMemoryImageTextSource"/> (synthetic data).
+/// (classification folders; caption = class name), <see cref="WebDatasetSource"/> (tar shards, indexed),
+/// <see cref="KarpathySplitSource"/> (COCO/Flickr30k split files), <see cref="InMemoryImageTextSource"/> (synthetic data).
 /// Sources are immutable after construction, so loader workers can read them from any thread.
 /// </summary>
 public abstract class ImageTextSource
@@ -35,8 +36,36 @@ public abstract class ImageTextSource
     /// </summary>
     public abstract RgbImage LoadImage(int index, ImageDecoderOptions decoder);
 
+    /// <summary>
+    /// The encoded bytes (JPEG, PNG, ...) of row <paramref name="index"/>'s image, or null when the source holds
+    /// decoded images only (<see cref="InMemoryImageTextSource"/>). Lets <see cref="DataStats"/> read image sizes from
+    /// headers and <see cref="DataPrepare"/> convert without decoding twice. Failures throw as in <see cref="LoadImage"/>.
+    /// </summary>
+    public virtual byte[]? LoadEncoded(int index) => null;
+
     /// <summary>Rows that the source dropped or repaired while reading.</summary>
     public virtual SourceReport Report => SourceReport.Clean;
+
+    /// <summary>
+    /// Row indices grouped by <see cref="ImageTextRecord.Image"/>: one array per distinct image, images in order of
+    /// first appearance, rows in source order (Flickr8k: 6,091 arrays of 5 rows).
+    /// </summary>
+    public IReadOnlyList<int[]> RowsByImage()
+    {
+        var byImage = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var order = new List<List<int>>();
+        for (int i = 0; i < Count; i++)
+        {
+            string image = this[i].Image;
+            if (!byImage.TryGetValue(image, out var rows))
+            {
+                byImage[image] = rows = [];
+                order.Add(rows);
+            }
+            rows.Add(i);
+        }
+        return [.. order.Select(rows => rows.ToArray())];
+    }
 }
 
 /// <summary>What a source skipped or repaired while reading its index file.</summary>

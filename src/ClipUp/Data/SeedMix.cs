@@ -14,6 +14,12 @@ public enum SeedStream
 
     /// <summary>Synthetic data generation.</summary>
     Synthetic = 4,
+
+    /// <summary>The shard order of an epoch when streaming WebDataset shards (<see cref="WebDatasetReader"/>).</summary>
+    Shards = 5,
+
+    /// <summary>The picks of a streaming shuffle buffer (<see cref="WebDatasetReader"/>).</summary>
+    ShuffleBuffer = 6,
 }
 
 /// <summary>

@@ -172,4 +172,17 @@ public class ImageDecoderTests
         var e = Assert.Throws<FileNotFoundException>(() => ImageDecoder.DecodeFile(dir.File("gone.jpg")));
         Assert.Contains("gone.jpg", e.Message);
     }
+
+    [Fact]
+    public void ReadSizeGivesTheDecodedSizeFromTheHeaderAlone()
+    {
+        // A 16x8 JPEG tagged "rotate 90 degrees clockwise" (EXIF 6) decodes to 8x16.
+        var jpeg = TestImages.WithExifOrientation(TestImages.Jpeg(RgbImage.Filled(16, 8, 10, 20, 30)), 6);
+        Assert.Equal((8, 16), ImageDecoder.ReadSize(jpeg, "rotated.jpg"));
+        Assert.Equal((16, 8), ImageDecoder.ReadSize(jpeg, "rotated.jpg", new ImageDecoderOptions(ApplyExifOrientation: false)));
+        // The header of a 30,000 x 20,000 JPEG is read without allocating its 600 megapixels.
+        Assert.Equal((30_000, 20_000), ImageDecoder.ReadSize(TestImages.JpegClaimingSize(30_000, 20_000), "huge.jpg"));
+        var e = Assert.Throws<InvalidDataException>(() => ImageDecoder.ReadSize(System.Text.Encoding.ASCII.GetBytes(new string('x', 200)), "note.txt"));
+        Assert.StartsWith("note.txt: not a readable image", e.Message);
+    }
 }
