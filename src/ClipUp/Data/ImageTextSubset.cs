@@ -24,5 +24,6 @@ public sealed class ImageTextSubset : ImageTextSource
     public override int Count => rows.Length;
     public override ImageTextRecord this[int index] => inner[rows[index]];
     public override RgbImage LoadImage(int index, ImageDecoderOptions decoder) => inner.LoadImage(rows[index], decoder);
+    public override byte[]? LoadEncoded(int index) => inner.LoadEncoded(rows[index]);
     public override SourceReport Report => inner.Report;
 }

@@ -20,8 +20,9 @@ public static class Evaluation
         int images = 0, captions = 0;
         if (config.Retrieval is { } table)
         {
-            var set = RetrievalSet.FromSource(new CsvImageTextSource(new DataConfig().Source(table)));
-            retrieval = Retrieve(model, set, Tokenize, device, config.BatchSize);
+            var source = new CsvImageTextSource(new DataConfig().Source(table));
+            var set = RetrievalSet.FromSource(source);
+            retrieval = Retrieve(model, source, set, Tokenize, device, config.BatchSize);
             images = set.Images.Count;
             captions = set.Captions.Count;
         }
@@ -36,11 +37,12 @@ public static class Evaluation
     }
 
     /// <summary>Image↔text retrieval over a <see cref="RetrievalSet"/>.</summary>
-    public static RetrievalMetrics Retrieve(ClipModelBase model, RetrievalSet set, Func<IReadOnlyList<string>, Tensor> tokenize,
-        Device device, int batchSize = 256)
+    /// <param name="source">The table the set was built from (its rows hold the images).</param>
+    public static RetrievalMetrics Retrieve(ClipModelBase model, ImageTextSource source, RetrievalSet set,
+        Func<IReadOnlyList<string>, Tensor> tokenize, Device device, int batchSize = 256)
     {
         using var scope = NewDisposeScope();
-        var imageEmbeds = Embedder.Images(model, set.Images, device, batchSize);
+        var imageEmbeds = Embedder.Images(model, new ImageTextSubset(source, set.ImageRows), device, batchSize);
         var textEmbeds = Embedder.Texts(model, set.Captions, tokenize, device, batchSize);
         return Eval.Retrieval.Compute(imageEmbeds, textEmbeds, set.CaptionToImage);
     }
