@@ -8,5 +8,6 @@ var root = new RootCommand("ClipUp: sparse Mixture-of-Experts CLIP (CLIP-UP upcy
     TrainCommand.Create(),
     QuickstartCommand.Create(),
     EvalCommand.Create(),
+    ModeCommand.Create(),
 };
 return await CliErrors.InvokeAsync(root, args);
