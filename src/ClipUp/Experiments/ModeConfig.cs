@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ClipUp.Mode;
 using ClipUp.Model;
 using ClipUp.Training;
@@ -14,6 +15,7 @@ public sealed record ModeTable
     /// <summary>The domain label of its rows in the cluster report (default: the table's folder name, e.g. "fashion").</summary>
     public string? Domain { get; init; }
 
+    [JsonIgnore]
     public string DomainName => Domain ?? System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))) ?? Path;
 }
 
@@ -106,14 +108,18 @@ public sealed record ModeConfig
     public string Out { get; init; } = "runs/mode";
 
     /// <summary>Steps of the seed: round(SeedFraction · Train.Steps).</summary>
+    [JsonIgnore]
     public int SeedSteps => (int)Math.Round(SeedFraction * Train.Steps, MidpointRounding.AwayFromZero);
 
     /// <summary>Steps each expert adds to the seed.</summary>
+    [JsonIgnore]
     public int ExpertSteps => Train.Steps - SeedSteps;
 
+    [JsonIgnore]
     public ModePaths Paths => new(Out);
 
     /// <summary>The training schedule in steps, for <see cref="CostModel"/>.</summary>
+    [JsonIgnore]
     public ModeSchedule Schedule => new(SeedSteps, ExpertSteps, Train.Steps);
 
     public ClipConfig ModelConfig() => new RunConfig { Model = Model, ContextLength = ContextLength }.ModelConfig();
@@ -158,10 +164,13 @@ public sealed record ModeConfig
 
     /// <summary>
     /// The paper-like mixture of the shared data: Flickr8k + fashion train, 2 experts, zero-shot CIFAR-10 and fashion
-    /// articleType, retrieval on both val splits. <paramref name="data"/> is the shared data folder.
+    /// articleType, retrieval on both val splits. <paramref name="data"/> is the shared data folder. The training
+    /// settings are the quickstart's tiny-CLIP recipe scaled to ~3 epochs of the 42k captions, a starting point, not tuned.
     /// </summary>
     public static ModeConfig SharedMixture(string data) => new()
     {
+        ContextLength = 32,
+        Train = new TrainConfig { Steps = 2000, BatchSize = 64, LearningRate = 2e-3, WarmupSteps = 100, CheckpointEvery = 200 },
         Tables = [new ModeTable { Path = System.IO.Path.Combine(data, "flickr8k", "train.tsv") },
                   new ModeTable { Path = System.IO.Path.Combine(data, "fashion", "train.tsv") }],
         Eval = new ModeEvalConfig

@@ -46,6 +46,7 @@ public static class ModeEvaluation
         var paths = config.Paths;
         var device = Devices.Resolve(config.Device);
         var info = ModeClusteringInfo.Read(paths);
+        info.RequireConfig(config.Clustering);
         var clustering = ExpertClustering.Load(paths.Clustering);
         var n = clustering.Experts;
         var mixture = ModeMixture.Write(config);
@@ -139,7 +140,7 @@ public static class ModeEvaluation
             ["paper_image_to_text"] = Floats(routing.Paper), ["paper_text_to_image_mean"] = Floats(routing.PaperPerQuery!.mean([0])),
             ["code_image_to_text"] = Floats(routing.Code), ["code_text_to_image_mean"] = Floats(routing.CodePerQuery!.mean([0])),
         };
-        return new ModeRetrievalResult(name, (int)set.Images.Count, set.Captions.Count, weights, MeanDistance(captions, clustering), scores);
+        return new ModeRetrievalResult(name, set.Images.Count, set.Captions.Count, weights, MeanDistance(captions, clustering), scores);
     }
 
     /// <summary>Dense vs n-expert FLOPs of one zero-shot task, encoders estimated at 2 · parameters · tokens.</summary>

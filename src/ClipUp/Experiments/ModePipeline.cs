@@ -18,24 +18,6 @@ public sealed record ModeRunOptions
     public CancellationToken Cancel { get; init; }
 }
 
-/// <summary>How a clustering was made (clustering.json): refuses shards of another mixture or embedder.</summary>
-public sealed record ModeClusteringInfo(string Embedder, string EmbeddingFile, long Rows, int Dimension, int FineClusters, int Experts,
-    string Method, string MixtureSha256, long Seed)
-{
-    public static ModeClusteringInfo Read(ModePaths paths)
-    {
-        if (!File.Exists(paths.ClusteringInfo)) throw new FileNotFoundException($"{paths.ClusteringInfo} not found: run `clipup mode cluster` first", paths.ClusteringInfo);
-        return JsonConfig.Load<ModeClusteringInfo>(paths.ClusteringInfo);
-    }
-
-    /// <summary>Throws when the mixture changed since this clustering was made.</summary>
-    public void RequireMixture(ModeMixture mixture)
-    {
-        if (mixture.Sha256 != MixtureSha256 || mixture.Rows != Rows)
-            throw new InvalidDataException($"the mixture ({mixture.Rows} rows, sha256 {mixture.Sha256[..12]}) differs from the one clustered ({Rows} rows, {MixtureSha256[..12]}): run `clipup mode embed`, `cluster` and `assign` again");
-    }
-}
-
 /// <summary>The cached caption embeddings of a mixture: file, embedder name (the cache key), N rows, D.</summary>
 public sealed record ModeEmbedding(string Path, string Embedder, int Rows, int Dimension);
 
@@ -82,7 +64,7 @@ public static class ModePipeline
         var clustering = TwoStepClustering.Fit(EmbeddingFile.ReadBatches(embedding.Path, batchRows), options, generator, Devices.Resolve(config.Device));
         if (Directory.Exists(config.Paths.Shards)) Directory.Delete(config.Paths.Shards, recursive: true);
         clustering.Save(config.Paths.Clustering);
-        var info = new ModeClusteringInfo(embedding.Embedder, embedding.Path, embedding.Rows, embedding.Dimension, fine, c.Experts, clustering.Method, mixture.Sha256, c.Seed);
+        var info = new ModeClusteringInfo(c.Embedder, embedding.Embedder, embedding.Path, embedding.Rows, embedding.Dimension, fine, c.Experts, clustering.Method, mixture.Sha256, c.Seed);
         File.WriteAllText(config.Paths.ClusteringInfo, JsonConfig.Serialize(info));
         return clustering;
     }
@@ -97,6 +79,7 @@ public static class ModePipeline
         var paths = config.Paths;
         var info = ModeClusteringInfo.Read(paths);
         var mixture = ModeMixture.Write(config);
+        info.RequireConfig(config.Clustering);
         info.RequireMixture(mixture);
         var clustering = ExpertClustering.Load(paths.Clustering);
         var assignment = ExpertShards.Assign(EmbeddingFile.ReadBatches(info.EmbeddingFile, 65536), clustering);
@@ -133,7 +116,9 @@ public static class ModePipeline
         if (expert < 0 || expert >= n) throw new ArgumentOutOfRangeException(nameof(expert), $"expert {expert} is outside [0, {n}): the config has {n} experts");
         var paths = config.Paths;
         var mixture = ModeMixture.Write(config);
-        ModeClusteringInfo.Read(paths).RequireMixture(mixture);
+        var info = ModeClusteringInfo.Read(paths);
+        info.RequireConfig(config.Clustering);
+        info.RequireMixture(mixture);
         var rows = ExpertDataSampler.Indices(ExpertOfRow(paths, n, mixture.Rows), expert, config.OutOfClusterRatio, (int)config.Train.Seed, epoch: 0);
         if (rows.Length < config.Train.BatchSize)
             throw new InvalidDataException($"expert {expert} has {rows.Length} rows, fewer than one batch of {config.Train.BatchSize}: use fewer experts or a smaller batch");
@@ -161,7 +146,8 @@ public static class ModePipeline
         options ??= new ModeRunOptions();
         var runs = new List<ModeRunSummary> { TrainSeed(config, options) };
         var paths = config.Paths;
-        if (!File.Exists(paths.ClusteringInfo) || Enumerable.Range(0, config.Clustering.Experts).Any(e => !File.Exists(paths.Shard(e))))
+        if (!File.Exists(paths.ClusteringInfo) || !ModeClusteringInfo.Read(paths).Matches(config.Clustering)
+            || Enumerable.Range(0, config.Clustering.Experts).Any(e => !File.Exists(paths.Shard(e))))
         {
             options.Log?.Invoke("no shards yet: embedding, clustering and assigning");
             Cluster(config);

@@ -95,6 +95,21 @@ public class ModeConfigTests
     }
 
     [Fact]
+    public void ThePrintedConfigAndTheKubernetesConfigReadBack()
+    {
+        var printed = ModeConfig.SharedMixture(TestData.SharedData);
+        var back = JsonConfig.Parse<ModeConfig>(JsonConfig.Serialize(printed));
+        Assert.Equal(JsonConfig.Serialize(printed), JsonConfig.Serialize(back));
+        // The ConfigMap's mode.json block (indented under "mode.json: |") must be a valid config, so the manifest does not drift.
+        var yaml = File.ReadAllLines(Path.Combine(TestData.RepoRoot, "deploy", "k8s", "mode-experts-job.yaml"));
+        var start = Array.FindIndex(yaml, l => l.Trim() == "mode.json: |") + 1;
+        var block = yaml.Skip(start).TakeWhile(l => l.StartsWith("    ", StringComparison.Ordinal));
+        var k8s = JsonConfig.Parse<ModeConfig>(string.Join('\n', block), "mode-experts-job.yaml");
+        Assert.Equal(4, k8s.Clustering.Experts);
+        Assert.Equal((16875, 3125), (k8s.SeedSteps, k8s.ExpertSteps));     // 27/32 and 5/32 of 20,000 steps
+    }
+
+    [Fact]
     public void PurityIsTheMajorityDomainShareOverAllRows()
     {
         // Cluster 0 holds domains [a, a, b] (majority 2), cluster 1 holds [b, b] (2): purity 4/5.

@@ -125,6 +125,22 @@ public class ModePipelineTests : IDisposable
         }
     }
 
+    [Fact]
+    public void AnExpertRefusesToStartWithoutASeedOrWithShardsOfAnotherClustering()
+    {
+        var config = Tiny(experts: 2, steps: 8, seedFraction: 0.5);
+        ModePipeline.Cluster(config);
+        ModePipeline.Assign(config);
+        var noSeed = Assert.Throws<FileNotFoundException>(() => ModePipeline.TrainExpert(config, 1));
+        Assert.Contains("run `clipup mode train-seed` first", noSeed.Message);
+
+        var three = config with { Clustering = config.Clustering with { Experts = 3 } };
+        var stale = Assert.Throws<InvalidDataException>(() => ModePipeline.TrainExpert(three, 2));
+        Assert.Contains("n = 2", stale.Message);
+        Assert.Contains("n = 3", stale.Message);
+        Assert.Contains("run `clipup mode cluster`", stale.Message);
+    }
+
     private sealed class Progress(Action<(string Run, TrainProgress Progress)> report) : IProgress<(string Run, TrainProgress Progress)>
     {
         public void Report((string Run, TrainProgress Progress) value) => report(value);
