@@ -56,6 +56,9 @@ public class ModePipelineTests : IDisposable
         Assert.Equal([(0, 27), (27, 32), (27, 32), (27, 32)], runs.Select(r => (r.StartStep, r.Steps)));
         Assert.Equal(shards[0].Length + (int)(shards[1].Length * 0.02), runs[1].Rows);
         Assert.EndsWith("step-00000032.safetensors", ModeEvaluation.FinalCheckpoint(paths.Expert(1), 32));
+        // Experts continue the dense schedule: their first step (28) runs at the learning rate of step index 27.
+        var first = MetricsLog.Read(Path.Combine(paths.Expert(0), "metrics.jsonl"))[0];
+        Assert.Equal((28, config.Train.Schedule.At(27)), ((int)first["step"]!, (double)first["lr"]!));
         // The report answers "do the clusters find the domains?" with per-expert domain counts that add up to 300 + 100.
         Assert.Equal(300, report.ExpertSummaries.Sum(e => e.Domains["flickr8k"]));
         Assert.Equal(100, report.ExpertSummaries.Sum(e => e.Domains["fashion"]));
