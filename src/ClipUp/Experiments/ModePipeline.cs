@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ClipUp.Io;
 using ClipUp.Mode;
 using ClipUp.Runtime;
@@ -59,9 +58,10 @@ public static class ModePipeline
         var c = config.Clustering;
         var fine = c.FineClusters > 0 ? c.FineClusters : TwoStepOptions.DefaultFineClusters(embedding.Rows, c.Experts);
         var options = new TwoStepOptions(new KMeansOptions(fine), new KMeansOptions(c.Experts, MaxIterations: 100));
-        var batchRows = c.FitBatchRows > 0 ? c.FitBatchRows : Math.Max(1, embedding.Rows);
-        var generator = new torch.Generator((ulong)c.Seed);
-        var clustering = TwoStepClustering.Fit(EmbeddingFile.ReadBatches(embedding.Path, batchRows), options, generator, Devices.Resolve(config.Device));
+        if (c.FitBatchRows > 0 && c.FitBatchRows < 2 * fine)
+            throw new ArgumentException($"clustering.fit_batch_rows {c.FitBatchRows} is below 2 × {fine} fine clusters: every online batch needs at least m rows; use >= {2 * fine} or 0 (all rows at once)");
+        using var generator = new torch.Generator((ulong)c.Seed);
+        var clustering = TwoStepClustering.Fit(EvenBatches(embedding.Path, embedding.Rows, c.FitBatchRows), options, generator, Devices.Resolve(config.Device));
         if (Directory.Exists(config.Paths.Shards)) Directory.Delete(config.Paths.Shards, recursive: true);
         clustering.Save(config.Paths.Clustering);
         var info = new ModeClusteringInfo(c.Embedder, embedding.Embedder, embedding.Path, embedding.Rows, embedding.Dimension, fine, c.Experts, clustering.Method, mixture.Sha256, c.Seed);
@@ -220,6 +220,20 @@ public static class ModePipeline
         CheckpointFile.Write(Path.Combine(target, Path.GetFileName(seed)), tensors, meta);
         foreach (var t in tensors.Values) t.Dispose();
         options.Log?.Invoke($"{Path.GetFileName(dir)} starts from the seed at step {config.SeedSteps}");
+    }
+
+    /// <summary>
+    /// ⌈N/maxRows⌉ batches of near-equal size (⌊N/b⌋ or ⌈N/b⌉ rows, so ≥ maxRows/2), never a short last batch with fewer
+    /// rows than fine clusters; one batch of all rows when <paramref name="maxRows"/> is 0.
+    /// </summary>
+    private static IEnumerable<TorchSharp.torch.Tensor> EvenBatches(string path, long rows, int maxRows)
+    {
+        var count = maxRows <= 0 ? 1 : (rows + maxRows - 1) / maxRows;
+        for (long b = 0; b < count; b++)
+        {
+            var (start, end) = (b * rows / count, (b + 1) * rows / count);
+            yield return EmbeddingFile.ReadRows(path, start, end - start);
+        }
     }
 
     private static void DeleteCheckpoints(string dir)

@@ -144,6 +144,18 @@ public class ModePipelineTests : IDisposable
         Assert.Contains("run `clipup mode cluster`", stale.Message);
     }
 
+    [Fact]
+    public void OnlineClusteringNeedsBatchesOfAtLeastTwiceTheFineClusters()
+    {
+        var config = Tiny(experts: 2, steps: 8, seedFraction: 0.5);
+        var small = config with { Clustering = config.Clustering with { FitBatchRows = 15 } };
+        var e = Assert.Throws<ArgumentException>(() => ModePipeline.Cluster(small));
+        Assert.Contains("fit_batch_rows 15 is below 2 × 8", e.Message);
+        // 400 rows in ⌈400/190⌉ = 3 online batches of 133, 133 and 134 rows (not 190, 190, 20).
+        var online = ModePipeline.Cluster(config with { Clustering = config.Clustering with { FitBatchRows = 190 } });
+        Assert.Equal((8, 2), (online.FineClusters, online.Experts));
+    }
+
     private sealed class Progress(Action<(string Run, TrainProgress Progress)> report) : IProgress<(string Run, TrainProgress Progress)>
     {
         public void Report((string Run, TrainProgress Progress) value) => report(value);
