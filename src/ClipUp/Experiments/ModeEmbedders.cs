@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using ClipUp.Io;
 using ClipUp.Mode;
@@ -69,11 +70,26 @@ public static class ModeEmbedders
     private static ICaptionEmbedder ClipText(string checkpoint, Device device)
     {
         var model = LoadModel(checkpoint, device);
-        string hash;
-        using (var file = File.OpenRead(checkpoint)) hash = Convert.ToHexStringLower(SHA256.HashData(file))[..12];
+        var hash = WeightsHash(model);
         var context = model.Config.Text.ContextLength;
         return new OwningClipTextEmbedder(model, new ClipTextEmbedder(model,
             texts => ClipTokenizer.Default.Tokenize(texts, context), $"{Path.GetFileNameWithoutExtension(checkpoint)}:{hash}", device));
+    }
+
+    /// <summary>
+    /// SHA-256 of the weights (keys and float32 values in key order), not of the file: a checkpoint re-saved with the
+    /// same weights (new timestamp) still names the same embedder, so its cached embeddings and clustering stay valid.
+    /// </summary>
+    private static string WeightsHash(ClipModel model)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (key, t) in model.state_dict().OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(key));
+            using var values = t.detach().to(ScalarType.Float32).cpu().contiguous();
+            sha.AppendData(MemoryMarshal.AsBytes(values.data<float>().ToArray().AsSpan()));
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset())[..12];
     }
 
     /// <summary>A <see cref="ClipTextEmbedder"/> that disposes the model it was given.</summary>

@@ -54,6 +54,11 @@ public static class ModeEvaluation
         var models = Enumerable.Range(0, n).Select(e => ($"expert_{e}", FinalCheckpoint(paths.Expert(e), config.Train.Steps))).ToList();
         models.Add(("seed", FinalCheckpoint(paths.Seed, config.SeedSteps)));
         var dense = config.Eval.Dense ?? Checkpoint.FindLatest(ModePaths.Checkpoints(paths.Dense));
+        if (config.Eval.Dense is null && dense is not null && (int)Checkpoint.ReadMetadata(dense)["step"]! != config.Train.Steps)
+        {
+            log?.Invoke($"the dense run is not finished ({dense}): left out");
+            dense = null;
+        }
         if (dense is not null) models.Add(("dense", dense));
 
         var zeroShot = config.Eval.ZeroShot.Select(t => ModeEvalData.ZeroShot(t, config.Eval.ZeroShotLimit)).ToArray();

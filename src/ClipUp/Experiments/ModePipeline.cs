@@ -191,6 +191,12 @@ public static class ModePipeline
     private static ModeRunSummary Train(ModeConfig config, string name, string dir, int[]? rows, int rowCount, int? stopAt, ModeRunOptions options)
     {
         var start = Checkpoint.FindLatest(ModePaths.Checkpoints(dir)) is { } latest ? (int)Checkpoint.ReadMetadata(latest)["step"]! : 0;
+        if (start >= (stopAt ?? config.Train.Steps))
+        {
+            // Done already: re-running would only rewrite the final checkpoint (and change a clip-text:seed file's bytes).
+            options.Log?.Invoke($"{name} is complete at step {start}");
+            return new ModeRunSummary(name, dir, start, start, rowCount, FinalLoss(dir), 0);
+        }
         var result = TrainRun.Execute(RunConfigFor(config, dir), new TrainRunOptions
         {
             Resume = true, Rows = rows, StopAtStep = stopAt, Cancel = options.Cancel, Log = options.Log,
@@ -198,6 +204,13 @@ public static class ModePipeline
         });
         using var model = result.Model;
         return new ModeRunSummary(name, dir, start, result.Train.Steps, rowCount, result.Train.FinalLoss, result.Seconds);
+    }
+
+    private static double FinalLoss(string dir)
+    {
+        var results = Path.Combine(dir, "results.json");
+        return File.Exists(results) && System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(results))?["final_loss"] is { } loss
+            ? (double)loss : double.NaN;
     }
 
     /// <summary>Puts the seed's final checkpoint into a continuation's empty checkpoints/ (data position reset to the start).</summary>
