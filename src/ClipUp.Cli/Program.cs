@@ -14,5 +14,6 @@ var root = new RootCommand("ClipUp: sparse Mixture-of-Experts CLIP (CLIP-UP upcy
     InspectCommand.Create(),
     ExportCommand.Create(),
     ParityCommand.Create(),
+    ModeCommand.Create(),
 };
 return await CliErrors.InvokeAsync(root, args);

@@ -24,6 +24,8 @@ public sealed record TrainRunOptions
     public Func<ClipModelBase, StepAux?>? Aux { get; init; }
     /// <summary>Rows of the training table to use (a MoDE expert's shard); default: all.</summary>
     public IReadOnlyList<int>? Rows { get; init; }
+    /// <summary>Stop at this step with the schedule of the whole run (a MoDE seed is a dense run stopped at 27/32); default: Train.Steps.</summary>
+    public int? StopAtStep { get; init; }
     public CancellationToken Cancel { get; init; }
 }
 
@@ -71,7 +73,7 @@ public static class TrainRun
             start = Checkpoint.Restore(latest, model, trainer, stream).Step;
             options.Log?.Invoke($"resumed from {latest} at step {start}");
         }
-        var train = trainer.Run(stream, start, cancel: options.Cancel);
+        var train = trainer.Run(stream, start, options.StopAtStep, options.Cancel);
         var eval = Evaluation.Run(model, config.Eval, device, tokenizer);
         var result = new TrainRunResult(config.Out, train, eval, clock.Elapsed.TotalSeconds, model);
         File.WriteAllText(Path.Combine(config.Out, "results.json"), ResultJson(config, result).ToJsonString(JsonConfig.Options));

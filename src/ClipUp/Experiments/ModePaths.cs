@@ -1,0 +1,38 @@
+using ClipUp.Mode;
+
+namespace ClipUp.Experiments;
+
+/// <summary>
+/// Where a MoDE pipeline keeps its artefacts under <c>out</c>:
+/// <code>
+/// mixture.tsv              every table's rows, image paths made absolute, plus a domain column (what TrainRun reads)
+/// embeddings/*.emb         caption embeddings (EmbeddingCache, keyed by embedder and captions)
+/// clustering.bin           fine centres, coarse centres, fine→expert map (ExpertClustering.Save)
+/// clustering.json          how it was made: embedder, m, n, rows, mixture hash
+/// shards/expert_NN.tsv     each expert's rows of mixture.tsv (ExpertShards.WriteManifests)
+/// clusters.json, .md       sizes, top words, samples and domain mix per expert (do the clusters find the domains?)
+/// seed/                    the dense seed run (TrainRun: checkpoints/, metrics.jsonl, results.json)
+/// experts/expert_NN/       each expert's continuation of the seed
+/// dense/                   the seed continued on all rows to the full budget (baseline)
+/// eval.json                routed / uniform / single-best / oracle / dense results, routing weights, cost
+/// </code>
+/// </summary>
+public sealed record ModePaths(string Out)
+{
+    public string Mixture => Path.Combine(Out, "mixture.tsv");
+    public string Embeddings => Path.Combine(Out, "embeddings");
+    public string Clustering => Path.Combine(Out, "clustering.bin");
+    public string ClusteringInfo => Path.Combine(Out, "clustering.json");
+    public string Shards => Path.Combine(Out, "shards");
+    public string ClustersJson => Path.Combine(Out, "clusters.json");
+    public string ClustersMarkdown => Path.Combine(Out, "clusters.md");
+    public string Seed => Path.Combine(Out, "seed");
+    public string Dense => Path.Combine(Out, "dense");
+    public string EvalJson => Path.Combine(Out, "eval.json");
+
+    public string Expert(int expert) => Path.Combine(Out, "experts", $"expert_{expert:D2}");
+
+    public string Shard(int expert) => Path.Combine(Shards, ExpertShards.ManifestName(expert));
+
+    public static string Checkpoints(string runDir) => Path.Combine(runDir, "checkpoints");
+}
