@@ -6,6 +6,7 @@ var root = new RootCommand("ClipUp: sparse Mixture-of-Experts CLIP (CLIP-UP upcy
 {
     DoctorCommand.Create(),
     TrainCommand.Create(),
+    UpcycleCommand.Create(),
     QuickstartCommand.Create(),
     EvalCommand.Create(),
     ExperimentCommand.Create(),

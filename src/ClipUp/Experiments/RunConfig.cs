@@ -55,6 +55,13 @@ public sealed record RunConfig
     public string Model { get; init; } = "tiny";
     /// <summary>Shorter text context than the preset's 77 (small-scale.md: Flickr8k captions fit in 32); 0 keeps it.</summary>
     public int ContextLength { get; init; }
+    /// <summary>
+    /// MoE layers (null = dense). With <see cref="Init"/> the dense weights are upcycled into this MoE (CLIP-UP: experts
+    /// copy the dense MLP, routers start fresh); without it the MoE trains from scratch.
+    /// </summary>
+    public Moe.MoeConfig? Moe { get; init; }
+    /// <summary>Start from these weights: a ClipUp checkpoint, a Hugging Face CLIPModel folder or an open_clip .safetensors.</summary>
+    public string? Init { get; init; }
     public DataConfig Data { get; init; } = new();
     public TrainConfig Train { get; init; } = new();
     public EvalConfig Eval { get; init; } = new();
@@ -71,6 +78,9 @@ public sealed record RunConfig
     public RunConfig Validate()
     {
         ModelConfig().Validate();
+        Moe?.Validate(ModelConfig());
+        if (Init is { } init && !File.Exists(init) && !Directory.Exists(init))
+            throw new FileNotFoundException($"init weights {init} not found: give a checkpoint file or a Hugging Face model folder", init);
         Train.Validate();
         if (string.IsNullOrWhiteSpace(Data.Train)) throw new ArgumentException("data.train is empty: give the training table (a .tsv with image and caption columns)");
         if (!File.Exists(Data.Train)) throw new FileNotFoundException($"data.train {Data.Train} not found", Data.Train);

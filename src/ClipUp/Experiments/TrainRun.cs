@@ -47,7 +47,8 @@ public static class TrainRun
         // Modules draw from their own seeded generators; the global RNG is seeded too, for anything that does not.
         torch.manual_seed(config.Train.Seed);
         var modelConfig = config.ModelConfig();
-        var model = options.Model ?? new ClipModel(modelConfig, seed: config.Train.Seed);
+        var model = options.Model ?? BuildModel(config, modelConfig, options.Log);
+        var aux = options.Aux ?? (Moe.Routing.Layers(model).Count > 0 ? Upcycling.Aux : null);
         model.to(device);
         Directory.CreateDirectory(config.Out);
         File.WriteAllText(Path.Combine(config.Out, "config.json"), JsonConfig.Serialize(config));
@@ -63,9 +64,15 @@ public static class TrainRun
             new ImageTransformConfig(model.Config.Vision.ImageSize));
         var tokenizer = ClipTokenizer.Default;
         using var stream = new LoaderStream(loader, texts => tokenizer.Tokenize(texts, model.Config.Text.ContextLength));
-        using var trainer = new Trainer(model, config.Train, device, options.Aux)
+        var collapse = new Moe.RouterCollapse();
+        var progress = new Relay(p =>
         {
-            RunDirectory = config.Out, Progress = options.Progress,
+            foreach (var w in collapse.Observe(p.Metrics)) options.Log?.Invoke(w);
+            options.Progress?.Report(p);
+        });
+        using var trainer = new Trainer(model, config.Train, device, aux)
+        {
+            RunDirectory = config.Out, Progress = progress,
         };
         int start = 0;
         if (options.Resume && Checkpoint.FindLatest(Path.Combine(config.Out, "checkpoints"), options.Log) is { } latest)
@@ -78,6 +85,19 @@ public static class TrainRun
         var result = new TrainRunResult(config.Out, train, eval, clock.Elapsed.TotalSeconds, model);
         File.WriteAllText(Path.Combine(config.Out, "results.json"), ResultJson(config, result).ToJsonString(JsonConfig.Options));
         return result;
+    }
+
+    /// <summary>The run's model: fresh dense, fresh MoE, dense weights from <c>init</c>, or those weights upcycled into the MoE.</summary>
+    public static ClipModelBase BuildModel(RunConfig config, ClipConfig modelConfig, Action<string>? log = null)
+    {
+        if (config.Init is null)
+            return config.Moe is { } fresh ? Moe.MoeModels.Create(modelConfig, fresh, config.Train.Seed) : new ClipModel(modelConfig, seed: config.Train.Seed);
+        var dense = ModelImport.LoadDense(config.Init);
+        if (dense.Config != modelConfig && config.ContextLength == 0)
+            log?.Invoke($"init weights {config.Init} define their own architecture; the config's model preset is ignored");
+        if (config.Moe is not { } moe) return dense;
+        log?.Invoke($"upcycling {config.Init}: {moe.NumExperts} experts (copies of each dense MLP), top-{moe.TopK}, fresh routers");
+        return Moe.Upcycler.Upcycle(dense, moe, config.Train.Seed);
     }
 
     public static JsonObject ResultJson(RunConfig config, TrainRunResult r)
@@ -97,5 +117,10 @@ public static class TrainRun
             ["zero_shot"] = r.Eval.ZeroShot is null ? null : System.Text.Json.JsonSerializer.SerializeToNode(r.Eval.ZeroShot, JsonConfig.Options),
             ["clipup_version"] = Info.Version,
         };
+    }
+
+    private sealed class Relay(Action<TrainProgress> report) : IProgress<TrainProgress>
+    {
+        public void Report(TrainProgress value) => report(value);
     }
 }

@@ -21,7 +21,7 @@ public sealed record RoutingSummary(IReadOnlyList<RoutingReport> Reports, Tensor
     /// <summary>
     /// Per-layer scalars for metric logs, keyed <c>moe/{label}/{name}</c> (label as <see cref="RoutingReport.Label"/>
     /// with '_' for spaces): load_balance, z_loss, local_entropy, dropped_fraction, max_load (busiest expert's share
-    /// of processed assignments × E; 1 = perfectly balanced). Detached tensors; no host sync.
+    /// of processed assignments × E; 1 = perfectly balanced), min_share (least-used expert's share). Detached tensors; no host sync.
     /// </summary>
     public IReadOnlyDictionary<string, Tensor> Stats()
     {
@@ -34,6 +34,8 @@ public sealed record RoutingSummary(IReadOnlyList<RoutingReport> Reports, Tensor
             stats[$"{key}/local_entropy"] = r.LocalEntropy.detach();
             stats[$"{key}/dropped_fraction"] = r.DroppedFraction;
             stats[$"{key}/max_load"] = r.TokensPerExpert.max() / r.TokensPerExpert.sum().clamp_min(1) * r.NumExperts;
+            // The least-used expert's share of assignments (0.01 = 1%): RouterCollapse watches it.
+            stats[$"{key}/min_share"] = r.TokensPerExpert.min() / r.TokensPerExpert.sum().clamp_min(1);
         }
         return stats;
     }

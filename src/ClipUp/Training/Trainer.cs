@@ -78,11 +78,11 @@ public sealed class Trainer : IDisposable
                 var batch = data.Next();
                 var images = batch.Images.to(dtype, device, non_blocking: true);
                 var tokens = batch.Tokens.to(device, non_blocking: true);
-                var output = model.call(images, tokens);
+                var output = Forward(images, tokens);
                 var loss = ContrastiveLoss.Compute(output);
                 var extra = aux?.Invoke(model);
                 var total = extra?.Loss is { } a ? loss + a.to(ScalarType.Float32) : loss;
-                (total / config.GradAccumulation).backward();
+                OutOfMemoryGuard(() => (total / config.GradAccumulation).backward(), images.shape[0]);
                 lossSum += loss.detach();
                 if (extra?.Loss is { } al) auxSum += al.detach().to(ScalarType.Float32);
                 stats = extra?.Stats ?? stats;
@@ -124,6 +124,25 @@ public sealed class Trainer : IDisposable
         }
         if (RunDirectory != null) lastCheckpoint = SaveCheckpoint(step, data);
         return new TrainResult(step, skipped, lastLoss, lastCheckpoint, data.SkippedSamples);
+    }
+
+    /// <summary>The forward pass, with out-of-memory turned into a message that names the batch size and the fixes.</summary>
+    private ClipOutput Forward(Tensor images, Tensor tokens)
+    {
+        ClipOutput? output = null;
+        OutOfMemoryGuard(() => output = model.call(images, tokens), images.shape[0]);
+        return output!;
+    }
+
+    private void OutOfMemoryGuard(Action step, long batch)
+    {
+        try { step(); }
+        catch (Exception e) when (e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InsufficientMemoryException(
+                $"out of memory on {device} at batch size {batch} ({config.Precision}): lower train.batch_size, " +
+                "use train.grad_accumulation to keep the effective batch, or precision bf16; then resume from the last checkpoint.", e);
+        }
     }
 
     private string SaveCheckpoint(int step, ITrainingStream data)
