@@ -57,8 +57,7 @@ public sealed partial class JupyterKernel
                 break;
             case "shutdown_request":
                 Reply(shell, request, "shutdown_reply", ShutdownContent(request));
-                Stop();
-                break;
+                break; // ProcessShellAsync stops after the idle status
             case "comm_open" or "comm_msg" or "comm_close":
                 break; // no comm targets: nothing to answer (the protocol expects no reply)
             default:

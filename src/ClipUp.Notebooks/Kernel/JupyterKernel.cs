@@ -114,6 +114,7 @@ public sealed partial class JupyterKernel
             try { await HandleShellAsync(request); }
             catch (Exception e) { log.WriteLine($"clipup kernel: {request.MsgType} failed: {e}"); }
             Publish("status", new JsonObject { ["execution_state"] = "idle" }, request);
+            if (request.MsgType == "shutdown_request") Stop();
         }
     }
 

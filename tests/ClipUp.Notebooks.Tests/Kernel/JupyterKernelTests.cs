@@ -43,6 +43,10 @@ public class JupyterKernelTests
         (reply, _) = kernel.Request("is_complete_request", new JsonObject { ["code"] = "if (true) {" });
         Assert.Equal("incomplete", reply.Content["status"]!.GetValue<string>());
 
+        Assert.Equal("ping"u8.ToArray(), kernel.Ping("ping"u8.ToArray()));
+        (reply, _) = kernel.Request("comm_info_request", []);
+        Assert.Empty(reply.Content["comms"]!.AsObject());
+
         // a message signed with another key is dropped without a reply.
         kernel.SendBadlySigned("kernel_info_request", []);
         Assert.Null(kernel.TryReceiveShell(TimeSpan.FromSeconds(1)));
@@ -70,8 +74,10 @@ public class JupyterKernelTests
         Assert.Equal("OperationCanceledException", reply.Content["ename"]!.GetValue<string>());
         (reply, _) = kernel.Request("execute_request", Execute("2*3"));
         Assert.Equal("ok", reply.Content["status"]!.GetValue<string>());
-        kernel.Request("shutdown_request", [], onControl: true);
-        Assert.True(kernel.Process.WaitForExit(15_000));
+        // shutdown also works on the shell channel (older clients send it there).
+        var (shutdown, _) = kernel.Request("shutdown_request", []);
+        Assert.Equal("shutdown_reply", shutdown.MsgType);
+        Assert.True(kernel.Process.WaitForExit(15_000), $"the kernel did not exit; stderr:\n{kernel.Stderr}");
     }
 
     private static JsonObject Execute(string code) => new()

@@ -17,6 +17,7 @@ internal sealed class KernelClient : IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private readonly DealerSocket shell = new(), control = new();
     private readonly SubscriberSocket iopub = new();
+    private readonly RequestSocket heartbeat = new();
     private readonly MessageSigner signer;
     private readonly string session = Guid.NewGuid().ToString("N");
     private readonly TestPaths.TempDir dir = TestPaths.NewTempDir();
@@ -53,6 +54,14 @@ internal sealed class KernelClient : IDisposable
         iopub.Connect($"tcp://127.0.0.1:{ports[1]}");
         iopub.SubscribeToAnyTopic();
         control.Connect($"tcp://127.0.0.1:{ports[3]}");
+        heartbeat.Connect($"tcp://127.0.0.1:{ports[4]}");
+    }
+
+    /// <summary>Sends bytes to the heartbeat socket and returns what comes back (the kernel echoes them).</summary>
+    public byte[]? Ping(byte[] payload)
+    {
+        heartbeat.SendFrame(payload);
+        return heartbeat.TryReceiveFrameBytes(TimeSpan.FromSeconds(10), out var echo) ? echo : null;
     }
 
     /// <summary>Sends kernel_info requests until one is answered and IOPub delivers, as jupyter_client's wait_for_ready does.</summary>
@@ -89,9 +98,9 @@ internal sealed class KernelClient : IDisposable
             var m = TryReceive(iopub, TimeSpan.FromSeconds(1));
             if (m is null || m.ParentHeader["msg_id"]?.GetValue<string>() != id) continue;
             published.Add(m);
-            if (m.MsgType == "status" && m.Content["execution_state"]?.GetValue<string>() == "idle") break;
+            if (m.MsgType == "status" && m.Content["execution_state"]?.GetValue<string>() == "idle") return (reply, published);
         }
-        return (reply, published);
+        throw new TimeoutException($"no idle status on IOPub after {msgType}; got {string.Join(", ", published.Select(m => m.MsgType))}");
     }
 
     /// <summary>Sends a message signed with a wrong key; the kernel must drop it.</summary>
@@ -145,6 +154,7 @@ internal sealed class KernelClient : IDisposable
         shell.Dispose();
         control.Dispose();
         iopub.Dispose();
+        heartbeat.Dispose();
         if (!Process.HasExited)
         {
             Process.Kill(entireProcessTree: true);
