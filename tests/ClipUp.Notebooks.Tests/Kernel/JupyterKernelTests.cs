@@ -58,7 +58,7 @@ public class JupyterKernelTests
     }
 
     [Fact]
-    public async Task AnInterruptRequestStopsARunningCellAndTheKernelCarriesOn()
+    public async Task AnInterruptStopsARunningCellAndAFailureAbortsTheCellsQueuedBehindIt()
     {
         using var kernel = new KernelClient();
         kernel.WaitForReady();
@@ -74,6 +74,15 @@ public class JupyterKernelTests
         Assert.Equal("OperationCanceledException", reply.Content["ename"]!.GetValue<string>());
         (reply, _) = kernel.Request("execute_request", Execute("2*3"));
         Assert.Equal("ok", reply.Content["status"]!.GetValue<string>());
+
+        // "Run All": a cell that fails aborts the executions already queued behind it (stop_on_error), as ipykernel does.
+        kernel.Request("execute_request", Execute("var runs = 0;"));
+        var failing = kernel.SendShell("execute_request", Execute("Thread.Sleep(500);\nthrow new Exception(\"first\");"));
+        var queued = kernel.SendShell("execute_request", Execute("runs++;"));
+        Assert.Equal("error", kernel.ReplyTo(failing).Content["status"]!.GetValue<string>());
+        Assert.Equal("aborted", kernel.ReplyTo(queued).Content["status"]!.GetValue<string>());
+        var (_, iopub) = kernel.Request("execute_request", Execute("runs"));
+        Assert.Equal("0", iopub.Single(m => m.MsgType == "execute_result").Content["data"]!["text/plain"]!.GetValue<string>());
         // shutdown also works on the shell channel (older clients send it there).
         var (shutdown, _) = kernel.Request("shutdown_request", []);
         Assert.Equal("shutdown_reply", shutdown.MsgType);

@@ -103,6 +103,11 @@ internal sealed class KernelClient : IDisposable
         throw new TimeoutException($"no idle status on IOPub after {msgType}; got {string.Join(", ", published.Select(m => m.MsgType))}");
     }
 
+    /// <summary>Sends a shell request without waiting; <see cref="ReplyTo"/> gets its reply.</summary>
+    public string SendShell(string msgType, JsonObject content) => Send(shell, msgType, content);
+
+    public JupyterMessage ReplyTo(string id) => ReceiveReply(shell, id) ?? throw new TimeoutException($"no reply to {id}");
+
     /// <summary>Sends a message signed with a wrong key; the kernel must drop it.</summary>
     public void SendBadlySigned(string msgType, JsonObject content)
     {

@@ -84,6 +84,24 @@ public class NotebookRunnerTests
     }
 
     [Fact]
+    public async Task AnUnreadableNotebookFailsWithItsReasonAndTheNextNotebookStillRuns()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var bad = Path.Combine(dir.Path, "bad.ipynb");
+        var good = Path.Combine(dir.Path, "good.ipynb");
+        File.WriteAllText(bad, """{"nbformat": "four", "cells": []}""");
+        Ipynb.Write(good, Notebook.Create(NotebookCell.Code("1")));
+
+        var summary = await NotebookRunner.RunAsync([bad, good], "smoke", null, TestContext.Current.CancellationToken);
+
+        Assert.Equal([NotebookStatus.Failed, NotebookStatus.Passed], summary.Results.Select(r => r.Status));
+        Assert.StartsWith(bad, summary.Results[0].Error);
+        Assert.Null(summary.Results[0].FailingCell);
+        Assert.Equal("""{"nbformat": "four", "cells": []}""", File.ReadAllText(bad));
+        Assert.Equal(1, summary.ExitCode);
+    }
+
+    [Fact]
     public async Task AMissingNotebookOrAnUnknownProfileIsRefusedBeforeAnythingRuns()
     {
         await Assert.ThrowsAsync<FileNotFoundException>(() => NotebookRunner.RunAsync(["/nonexistent/x.ipynb"], "smoke", null, TestContext.Current.CancellationToken));
