@@ -15,11 +15,7 @@ var positional = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordin
 switch (positional)
 {
     case ["kernel", "run"] when Option("--connection-file") is { } file:
-        using (var cts = new CancellationTokenSource())
-        {
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => cts.Cancel();
-            await JupyterKernel.RunAsync(file, cts.Token);
-        }
+        await JupyterKernel.RunAsync(file);
         NetMQConfig.Cleanup(block: false);
         return 0;
     case ["kernel", "install"]:

@@ -50,7 +50,9 @@ public sealed class Display
             case string s: return s;
             case IFormattable f: return f.ToString(null, CultureInfo.InvariantCulture);
             case IDictionary d:
-                var pairs = d.Cast<DictionaryEntry>().Take(max + 1).Select(e => $"{PlainText(e.Key)}: {(e.Value is null ? "null" : PlainText(e.Value))}").ToList();
+                var pairs = new List<string>();
+                for (var it = d.GetEnumerator(); it.MoveNext() && pairs.Count <= max;)
+                    pairs.Add($"{PlainText(it.Key)}: {(it.Value is null ? "null" : PlainText(it.Value))}");
                 return "{" + string.Join(", ", pairs.Take(max)) + (pairs.Count > max ? ", …" : "") + "}";
             case IEnumerable e when value.GetType().FullName?.StartsWith("System.", StringComparison.Ordinal) == true || value is Array:
                 var items = e.Cast<object?>().Take(max + 1).Select(x => x is null ? "null" : PlainText(x)).ToList();

@@ -53,8 +53,11 @@ internal static class ConsoleCapture
 /// The outputs of one running cell: stdout/stderr buffers and display outputs, in order. Closed when the cell ends
 /// (or is interrupted), after which code still running from it can no longer write into a later cell's outputs.
 /// </summary>
-internal sealed class CellStreams(ICellOutputSink sink)
+internal sealed class CellStreams(ICellOutputSink sink, CancellationToken cancellation)
 {
+    /// <summary>The token of this cell; code left running after an interrupt keeps seeing it cancelled.</summary>
+    public CancellationToken Cancellation => cancellation;
+
     private readonly Lock gate = new();
     private readonly StringBuilder buffer = new();
     private string? bufferName;

@@ -40,8 +40,6 @@ public sealed class NotebookEngine
 
     public Display Formatters { get; } = Display.CreateDefault();
 
-    internal CancellationToken CurrentCancellation { get; private set; }
-
     /// <summary>The code of the cells that compiled, in order (directives removed); code completion compiles against it.</summary>
     internal IReadOnlyList<string> History => history;
 
@@ -51,10 +49,9 @@ public sealed class NotebookEngine
     public async Task<CellRunResult> ExecuteAsync(string code, CellContext cell, ICellOutputSink output, CancellationToken ct = default)
     {
         await running.WaitAsync(ct);
-        var streams = new CellStreams(output);
+        var streams = new CellStreams(output, ct);
         try
         {
-            CurrentCancellation = ct;
             var gen = generation;
             CellRunResult result;
             try

@@ -23,7 +23,7 @@ public sealed class NotebookGlobals
     public string NotebookDir { get; }
 
     /// <summary>Cancelled when the user interrupts the running cell.</summary>
-    public CancellationToken CancellationToken => engine.CurrentCancellation;
+    public CancellationToken CancellationToken => ConsoleCapture.Current?.Cancellation ?? CancellationToken.None;
 
     /// <summary>How values become outputs; <c>Formatters.Register&lt;T&gt;(...)</c> adds a formatter.</summary>
     public Display Formatters => engine.Formatters;

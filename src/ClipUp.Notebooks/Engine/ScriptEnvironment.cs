@@ -25,11 +25,14 @@ public sealed class ScriptEnvironment
 
     public IReadOnlyList<MetadataReference> References { get; }
 
-    /// <summary>Namespaces imported into every cell; <c>TorchSharp.torch</c> is imported statically (the prelude does it).</summary>
+    /// <summary>Namespaces imported into every cell (<see cref="Prelude"/> adds <c>using static TorchSharp.torch</c>).</summary>
     public IReadOnlyList<string> Imports { get; }
 
-    /// <summary>The first submission: <c>using</c> directives that every later cell inherits, as in C# Interactive.</summary>
-    public string Prelude { get; }
+    /// <summary>
+    /// The first submission: the static import of <c>TorchSharp.torch</c>, which every later cell inherits (script
+    /// options can only import namespaces).
+    /// </summary>
+    public string Prelude { get; } = "using static TorchSharp.torch;\n";
 
     private ScriptEnvironment()
     {
@@ -42,7 +45,6 @@ public sealed class ScriptEnvironment
             "System", "System.IO", "System.Linq", "System.Collections.Generic", "System.Threading", "System.Threading.Tasks",
             "TorchSharp", .. clipUpNamespaces,
         ];
-        Prelude = string.Join("\n", Imports.Select(n => $"using {n};").Append("using static TorchSharp.torch;")) + "\n";
     }
 
     /// <summary>Options for the submission of one cell; <paramref name="filePath"/> names the cell in stack traces.</summary>

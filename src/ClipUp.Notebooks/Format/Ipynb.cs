@@ -13,7 +13,8 @@ public static class Ipynb
     public static Notebook Read(string path)
     {
         try { return Parse(File.ReadAllText(path)); }
-        catch (Exception e) when (e is InvalidDataException or JsonException)
+        // GetValue<T> throws InvalidOperationException/FormatException for a value of the wrong JSON type.
+        catch (Exception e) when (e is InvalidDataException or JsonException or InvalidOperationException or FormatException)
         {
             throw new InvalidDataException($"{path}: {e.Message}", e);
         }

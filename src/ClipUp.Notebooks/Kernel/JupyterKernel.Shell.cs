@@ -6,7 +6,8 @@ public sealed partial class JupyterKernel
 {
     private int executionCount;
 
-    private async Task HandleShellAsync(JupyterMessage request)
+    /// <summary>Handles one shell request; true when a failed execution asks to abort the queued ones (stop_on_error).</summary>
+    private async Task<bool> HandleShellAsync(JupyterMessage request)
     {
         var content = request.Content;
         switch (request.MsgType)
@@ -15,8 +16,7 @@ public sealed partial class JupyterKernel
                 Reply(shell, request, "kernel_info_reply", KernelRequests.KernelInfo());
                 break;
             case "execute_request":
-                await ExecuteAsync(request);
-                break;
+                return await ExecuteAsync(request);
             case "is_complete_request":
                 Reply(shell, request, "is_complete_reply", KernelRequests.IsComplete(content["code"]?.GetValue<string>() ?? ""));
                 break;
@@ -57,17 +57,21 @@ public sealed partial class JupyterKernel
                 break;
             case "shutdown_request":
                 Reply(shell, request, "shutdown_reply", ShutdownContent(request));
-                Stop();
-                break;
+                break; // ProcessShellAsync stops after the idle status
             case "comm_open" or "comm_msg" or "comm_close":
                 break; // no comm targets: nothing to answer (the protocol expects no reply)
             default:
                 log.WriteLine($"clipup kernel: shell message {request.MsgType} is not supported");
                 break;
         }
+        return false;
     }
 
-    private async Task ExecuteAsync(JupyterMessage request)
+    /// <summary>The reply to an execute_request that was queued behind a failed cell ("Run All" stops there, as in ipykernel).</summary>
+    private void Abort(JupyterMessage request) =>
+        Reply(shell, request, "execute_reply", new JsonObject { ["status"] = "aborted", ["execution_count"] = executionCount });
+
+    private async Task<bool> ExecuteAsync(JupyterMessage request)
     {
         var code = request.Content["code"]?.GetValue<string>() ?? "";
         var silent = request.Content["silent"]?.GetValue<bool>() ?? false;
@@ -100,6 +104,7 @@ public sealed partial class JupyterKernel
             reply["traceback"] = new JsonArray(error.Traceback.Select(l => (JsonNode?)l).ToArray());
         }
         Reply(shell, request, "execute_reply", reply);
+        return !result.Succeeded && (request.Content["stop_on_error"]?.GetValue<bool>() ?? true);
     }
 
     /// <summary>Publishes a cell's outputs on IOPub as stream, display_data, execute_result and error messages.</summary>

@@ -108,12 +108,25 @@ public sealed partial class JupyterKernel
 
     private async Task ProcessShellAsync()
     {
-        await foreach (var request in shellRequests.Reader.ReadAllAsync())
+        var pending = new Queue<JupyterMessage>();
+        while (pending.Count > 0 || await shellRequests.Reader.WaitToReadAsync())
         {
+            if (!pending.TryDequeue(out var request) && !shellRequests.Reader.TryRead(out request)) continue;
             Publish("status", new JsonObject { ["execution_state"] = "busy" }, request);
-            try { await HandleShellAsync(request); }
+            var abort = false;
+            try { abort = await HandleShellAsync(request); }
             catch (Exception e) { log.WriteLine($"clipup kernel: {request.MsgType} failed: {e}"); }
             Publish("status", new JsonObject { ["execution_state"] = "idle" }, request);
+            if (request.MsgType == "shutdown_request") Stop();
+            if (!abort) continue;
+            // Executions already queued behind the failed one are answered "aborted"; other requests still run.
+            while (shellRequests.Reader.TryRead(out var queued))
+            {
+                if (queued.MsgType != "execute_request") { pending.Enqueue(queued); continue; }
+                Publish("status", new JsonObject { ["execution_state"] = "busy" }, queued);
+                Abort(queued);
+                Publish("status", new JsonObject { ["execution_state"] = "idle" }, queued);
+            }
         }
     }
 

@@ -7,7 +7,8 @@ public enum NotebookStatus { Passed, Failed }
 
 /// <summary>
 /// One notebook's run: where its outputs were written, how long it took and, for a failure, the 1-based number of the
-/// failing cell (counting every cell, markdown included, as a reader sees them) and the error's first line.
+/// failing cell (counting every cell, markdown included, as a reader sees them) and the error's first line. A notebook
+/// that cannot be read fails with no cell number and is not rewritten.
 /// </summary>
 public sealed record NotebookRunResult(string Notebook, string OutputPath, NotebookStatus Status, TimeSpan Elapsed, int? FailingCell, string? Error);
 
@@ -41,7 +42,13 @@ public static class NotebookRunner
         foreach (var path in files)
         {
             var sw = Stopwatch.StartNew();
-            var notebook = Ipynb.Read(path);
+            Notebook notebook;
+            try { notebook = Ipynb.Read(path); }
+            catch (InvalidDataException e)
+            {
+                results.Add(new NotebookRunResult(path, path, NotebookStatus.Failed, sw.Elapsed, null, e.Message));
+                continue;
+            }
             var engine = new NotebookEngine(profile, Path.GetDirectoryName(Path.GetFullPath(path))!);
             var (executed, failure) = await RunAsync(notebook, engine, ct);
             var output = outDir is null ? path : Path.Combine(outDir, Path.GetFileName(path));
