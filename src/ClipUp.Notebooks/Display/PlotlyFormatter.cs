@@ -13,12 +13,11 @@ namespace ClipUp.Notebooks;
 /// </summary>
 internal sealed partial class PlotlyFormatter
 {
-    private static readonly Lazy<string> plotlyJs = new(LoadPlotlyJs);
     private bool scriptEmitted;
     private int chartCount;
 
     /// <summary>The plotly.min.js source bundled in Plotly.NET.dll.</summary>
-    public static string PlotlyJs => plotlyJs.Value;
+    public static string PlotlyJs => ClipUp.Plots.PlotlyHtml.PlotlyJs;
 
     public IReadOnlyDictionary<string, string> Format(GenericChart chart)
     {
@@ -53,15 +52,6 @@ internal sealed partial class PlotlyFormatter
         "<script type=\"text/javascript\">\nif (typeof Plotly === 'undefined') { (function (define, module, exports) {\n" +
         PlotlyJs + "\n}).call(window); }\n</script>\n";
 
-    private static string LoadPlotlyJs()
-    {
-        var asm = typeof(GenericChart).Assembly;
-        var name = asm.GetManifestResourceNames().FirstOrDefault(n => n.StartsWith("Plotly.NET.plotly", StringComparison.Ordinal) && n.EndsWith(".min.js", StringComparison.Ordinal))
-                   ?? throw new InvalidOperationException($"plotly.min.js is not embedded in {asm.GetName()}: ClipUp expects Plotly.NET 6, which ships it as a resource");
-        using var stream = asm.GetManifestResourceStream(name)!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
 
     [GeneratedRegex("<div id=\"([0-9a-fA-F-]{36})\"")]
     private static partial Regex GeneratedId();
