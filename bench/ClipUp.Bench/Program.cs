@@ -17,5 +17,18 @@ if (args.Length > 0 && args[0] == "trainstep")
     if (outPath.Length > 0) File.WriteAllText(outPath, json);
     return 0;
 }
+if (args.Length > 0 && args[0] == "moelayer")
+{
+    string Arg(string name, string fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+    var result = MoeLayerBench.Run(int.Parse(Arg("--width", "768")), int.Parse(Arg("--experts", "8")), int.Parse(Arg("--top-k", "2")),
+        int.Parse(Arg("--tokens", "4096")), double.Parse(Arg("--capacity-factor", "1.25"), System.Globalization.CultureInfo.InvariantCulture),
+        int.Parse(Arg("--steps", "5")), Arg("--device", "cpu"), Arg("--bf16", "0") == "1");
+    Console.WriteLine(result.ToJsonString());
+    return 0;
+}
 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(TrainStepBench).Assembly).Run(args);
 return 0;
