@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Writes the sources of the experiment notebooks 04-09 (one template, one row per experiment), then build.py makes
+the .ipynb files. Edit the rows or the template here, not the generated NN-*.md files."""
+import pathlib
+
+SRC = pathlib.Path(__file__).resolve().parent
+
+ROWS = [
+    ("04-headline", "headline", "Headline: does upcycling beat the alternatives at equal steps?",
+     'the recipe "initializes the MoE layers from the dense checkpoint" with a "separated backbone", and beats LIMoE '
+     '(shared backbone, entropy losses) "at lower total training cost" (CLIP-UP, TL;DR and Fig. 1 caption, as summarised '
+     'in `shared/papers/clip-up.md` §1.1)',
+     "every variant ends after the same number of optimizer steps: dense-continued and the upcycled ones continue the "
+     "dense baseline, the from-scratch ones train for dense + continuation steps.", None),
+    ("05-aux-losses", "aux-losses", "Auxiliary losses: which ones should an upcycled CLIP use?",
+     'CLIP-UP "uses only the load-balance loss + router z-loss, not LIMoE\'s entropy losses" (TL;DR, as summarised in '
+     '`shared/papers/clip-up.md` §1.1)',
+     "with so few steps the losses mostly show in the routing columns (dropped tokens, load); read retrieval "
+     "differences of a point or two as noise at one seed.", None),
+    ("06-lr-factor", "lr-factor", "Learning rate: how much lower should the continuation's LR be?",
+     'the recipe "trains with a reduced learning rate" after upcycling (CLIP-UP TL;DR, as summarised in '
+     '`shared/papers/clip-up.md` §1.1)',
+     "the factor multiplies the dense run's peak LR for the continuation of the upcycled model.", None),
+    ("07-capacity-factor", "capacity-factor", "Capacity factor: quality vs dropped tokens vs FLOPs",
+     'a "clear trade-off controlled by expert capacity" (CLIP-UP TL;DR, as summarised in `shared/papers/clip-up.md` §1.1)',
+     "our FLOPs count (`Flops.Forward`) charges the active experts of each token, not the padded capacity buffers, so "
+     "the GFLOPs column does not move with the factor; the compute the factor buys shows as fewer dropped tokens.",
+     "capacity"),
+    ("08-experts-topk", "experts-topk", "Experts and top-k: how do E and k change an upcycled CLIP?",
+     'E and k are not stated in what we have of the paper; E = 8, top-2 "is consistent with MoE-ViE\'s 0.5B total / 0.2B '
+     'active for CLIP-UP-B/16" (`shared/papers/clip-up.md` §1.2, our derivation)',
+     "more experts add parameters but not active FLOPs; a larger k adds active FLOPs.", None),
+    ("09-placement", "placement", "Placement: where should the MoE layers go?",
+     'every other layer is "the V-MoE/LIMoE/Sparse-Upcycling convention and the only placement consistent with the '
+     '30%-FLOPs claim at top-2" (`shared/papers/clip-up.md` §1.2, our derivation; the paper does not state it)',
+     "the tiny preset has 2 layers per tower, so every-other = layer 1 of each tower and all = layers 0 and 1.", None),
+]
+
+TEMPLATE = '''# {title}
+
+**Question.** {question}
+
+> **Paper:** {quote}.
+
+> *Ours:* {comment} The smoke profile trains the `tiny` preset on synthetic shapes for a few dozen CPU steps at one
+> seed: it shows the experiment runs end to end and how to read it, not the paper's effect sizes. The `full` profile
+> (`clipup experiment run {exp} --profile full`, one GPU) writes `results/{exp}/full/`, which this notebook shows when
+> it exists.
+
+## 1 · The variants
+
+```csharp
+using Microsoft.Data.Analysis;
+using Plotly.NET;
+using CSharpChart = Plotly.NET.CSharp.Chart;
+var spec = ExperimentCatalog.Get("{exp}");
+display($"{{spec.Name}}: {{spec.Question}} ({{spec.Paper}})");
+display(new DataFrame(new StringDataFrameColumn("variant", spec.Variants.Select(v => v.Name)),
+    new StringDataFrameColumn("description", spec.Variants.Select(v => v.Description)),
+    new StringDataFrameColumn("start", spec.Variants.Select(v => v.Start.ToString())),
+    new DoubleDataFrameColumn("LR factor", spec.Variants.Select(v => v.LrFactor))));
+```
+
+**Predict** what each variant costs before training: parameters and forward GFLOPs per sample (one image + one
+caption) of the `tiny` model, from the configs alone.
+
+```csharp
+var clip = ClipConfig.Tiny;
+display(new DataFrame(new StringDataFrameColumn("variant", spec.Variants.Select(v => v.Name)),
+    new Int64DataFrameColumn("params", spec.Variants.Select(v => MoeParameters.Estimate(clip, v.Moe, v.Shared).Total)),
+    new Int64DataFrameColumn("active params", spec.Variants.Select(v => MoeParameters.Estimate(clip, v.Moe, v.Shared).Active)),
+    new DoubleDataFrameColumn("GFLOPs/sample", spec.Variants.Select(v => Math.Round(Flops.Forward(clip, v.Moe, v.Shared).Total / 1e9, 4)))));
+```
+
+## 2 · Run (smoke) or read (full)
+
+```csharp
+var fullDir = Path.Combine(NotebookDir, "..", "results", spec.Name, "full");
+var useFull = Profile == "full" && ExperimentReport.Load(fullDir).Count > 0;
+var root = Path.Combine(NotebookDir, "..", "runs", "notebooks", "{nb}");
+string dir;
+if (useFull) dir = fullDir;
+else
+{{
+    if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+    var budget = ExperimentCatalog.Profile("smoke") with {{ DenseSteps = 60, ContinueSteps = 30 }};
+    ExperimentRunner.Run(spec, "smoke", budget, root);
+    dir = spec.ResultsDir(root, "smoke");
+}}
+var shown = useFull ? "full profile, results/" + spec.Name + "/full/" : "smoke profile (60 dense + 30 continuation steps, 1 seed), run by this notebook";
+display($"Table below: {{shown}}.");
+```
+
+```csharp
+var results = ExperimentReport.Load(dir);
+var rows = ExperimentReport.Summarise(results);
+var cols = ExperimentReport.Columns.Where(c => rows.Any(r => r.Metrics.ContainsKey(c.Path))).ToList();
+string Cell(VariantSummary r, string path) => r.Metrics.TryGetValue(path, out var m) ? (r.Seeds > 1 ? $"{{m.Mean:G4}} ± {{m.Std:G2}}" : $"{{m.Mean:G4}}") : "";
+display(new DataFrame(new DataFrameColumn[] {{ new StringDataFrameColumn("variant", rows.Select(r => r.Variant)), new Int32DataFrameColumn("seeds", rows.Select(r => r.Seeds)) }}
+    .Concat(cols.Select(c => new StringDataFrameColumn(c.Title, rows.Select(r => Cell(r, c.Path))))).ToList()));
+```
+
+Mean retrieval recall (the average of T→I and I→T R@1/5/10, in %) per variant:
+
+```csharp
+double Recall(VariantSummary r) => ExperimentReport.Columns.Where(c => c.Path.StartsWith("retrieval.")).Average(c => r.Metrics.TryGetValue(c.Path, out var m) ? m.Mean : double.NaN);
+display(Charts.Layout(CSharpChart.Column<double, string, string>(values: rows.Select(Recall),
+    Keys: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(rows.Select(r => r.Variant), true)),
+    $"{{spec.Name}}: mean retrieval recall per variant ({{(useFull ? "full" : "smoke")}} profile)", "variant", "mean recall@1/5/10 (%)"));
+```
+{extra}
+## Answer
+
+```csharp
+var ranked = rows.Where(r => r.Variant is not ("dense" or "dense-shared")).OrderByDescending(Recall).ToList();
+var baseline = rows.FirstOrDefault(r => r.Variant == "dense");
+display($"{{(useFull ? "Full" : "Smoke")}} profile: best variant {{ranked[0].Variant}} with mean recall {{Recall(ranked[0]):F1}}%, " +
+    $"{{Recall(ranked[0]) - Recall(ranked[^1]):F1}} points above the worst ({{ranked[^1].Variant}}, {{Recall(ranked[^1]):F1}}%)" +
+    (baseline is null ? "." : $"; the dense baseline before continuation scores {{Recall(baseline):F1}}%."));
+```
+'''
+
+CAPACITY = '''
+Dropped-token fraction against quality: each point is one capacity factor.
+
+```csharp
+var cf = rows.Where(r => r.Metrics.ContainsKey("routing.dropped_fraction")).ToList();
+display(Charts.Layout(CSharpChart.Point<double, double, string>(x: cf.Select(r => r.Metrics["routing.dropped_fraction"].Mean), y: cf.Select(Recall),
+    MultiText: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(cf.Select(r => r.Variant), true)),
+    "Quality vs dropped tokens across capacity factors", "fraction of token assignments dropped (train routing log)", "mean recall (%)"));
+```
+'''
+
+for nb, exp, title, quote, comment, extra in ROWS:
+    question = {
+        "headline": "At equal optimizer steps, does upcycling a dense CLIP into an MoE (CLIP-UP) beat continuing the dense "
+                    "model, training the same MoE from scratch, and LIMoE's shared-backbone MoE — and by how many recall points?",
+    }.get(exp, None)
+    text = TEMPLATE.format(title=f"{nb[:2]} · {title}", question=question or "{QUESTION}", quote=quote, comment=comment,
+                           exp=exp, nb=nb, extra=CAPACITY if extra == "capacity" else "")
+    if question is None:
+        text = text.replace("{QUESTION}", {
+            "aux-losses": "Which auxiliary losses (none, load balance, z-loss, both, LIMoE's entropies) give the upcycled CLIP the best retrieval, and how balanced is its routing?",
+            "lr-factor": "Which continuation learning rate (×1, ×0.3, ×0.1 of the dense peak) gives the best upcycled CLIP?",
+            "capacity-factor": "How do retrieval quality and the fraction of dropped tokens change as the capacity factor goes from 1 to 4?",
+            "experts-topk": "How do 4, 8 or 16 experts and top-1 vs top-2 routing change quality, parameters and FLOPs?",
+            "placement": "Should MoE layers go in every other layer, every layer, or one tower only?",
+        }[exp])
+    (SRC / f"{nb}.md").write_text(text, encoding="utf-8")
+    print(nb)
