@@ -39,6 +39,8 @@ public static class Embedder
     public static Tensor Texts(ClipModelBase model, IReadOnlyList<string> texts, Func<IReadOnlyList<string>, Tensor> tokenize,
         Device device, int batchSize = 256)
     {
+        // The per-batch parts live in this scope and only the concatenation leaves it.
+        using var outer = torch.NewDisposeScope();
         var parts = new List<Tensor>();
         model.eval();
         using (torch.no_grad())
@@ -51,6 +53,6 @@ public static class Embedder
                 parts.Add(emb.MoveToOuterDisposeScope());
             }
         }
-        return parts.Count == 0 ? torch.zeros(0, model.Config.EmbedDim) : torch.cat(parts, 0);
+        return (parts.Count == 0 ? torch.zeros(0, model.Config.EmbedDim) : torch.cat(parts, 0)).MoveToOuterDisposeScope();
     }
 }

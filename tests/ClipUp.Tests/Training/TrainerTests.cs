@@ -109,16 +109,23 @@ public class TrainerTests : IDisposable
     }
 
     [Fact]
-    public void TrainingStepsDoNotLeakNativeTensors()
+    public void TwoHundredTrainingStepsAndAHundredEvaluationBatchesDoNotLeakNativeTensors()
     {
         using var model = new ClipModel(ClipConfig.Tiny, seed: 5);
-        using var t = new Trainer(model, Config(40) with { LogEvery = 1 }, torch.CPU);
+        using var t = new Trainer(model, Config(205) with { LogEvery = 10 }, torch.CPU);
         var stream = RandomStream();
         t.Run(stream, stopAtStep: 5);
         long after5 = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        t.Run(stream, startStep: 5, stopAtStep: 40);
-        long after40 = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        Assert.True(after40 <= after5, $"live tensors grew from {after5} to {after40} over 35 steps");
+        t.Run(stream, startStep: 5, stopAtStep: 205);
+        long after205 = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        Assert.True(after205 <= after5, $"live tensors grew from {after5} to {after205} over 200 training steps");
+        var texts = Enumerable.Range(0, 16).Select(i => $"a photo of shape {i}").ToList();
+        Tensor Tokenize(IReadOnlyList<string> x) => ClipUp.Text.ClipTokenizer.Default.Tokenize(x, 32);
+        ClipUp.Eval.Embedder.Texts(model, texts, Tokenize, torch.CPU, batchSize: 8).Dispose();
+        long afterFirstEval = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int i = 0; i < 50; i++) ClipUp.Eval.Embedder.Texts(model, texts, Tokenize, torch.CPU, batchSize: 8).Dispose();   // 100 batches
+        Assert.True(DisposeScopeManager.Statistics.ThreadTotalLiveCount <= afterFirstEval,
+            $"live tensors grew from {afterFirstEval} to {DisposeScopeManager.Statistics.ThreadTotalLiveCount} over 100 evaluation batches");
     }
 
     [Fact]
