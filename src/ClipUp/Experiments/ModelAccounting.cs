@@ -32,7 +32,7 @@ public static class ModelAccounting
     {
         var path = Path.Combine(runDir, "metrics.jsonl");
         if (!File.Exists(path)) return null;
-        var last = MetricsLog.Read(path).LastOrDefault();
+        var last = MetricsLog.Read(path).LastOrDefault(o => o.ContainsKey("loss"));
         if (last is null) return null;
         var moe = last.Where(kv => kv.Key.StartsWith("moe/", StringComparison.Ordinal)).ToList();
         if (moe.Count == 0) return null;

@@ -17,12 +17,21 @@ public static class Checkpoint
 {
     public const string Extension = ".safetensors";
 
-    /// <summary>Writes <c>step-NNNNNNNN.ckpt</c> into <paramref name="directory"/> and prunes older ones; returns its path.</summary>
+    /// <summary>Writes <c>step-NNNNNNNN.safetensors</c> into <paramref name="directory"/> and prunes older ones; returns its path.</summary>
     public static string Save(string directory, ClipModelBase model, Trainer trainer, TrainingState state, int keep)
     {
         Directory.CreateDirectory(directory);
         // A process killed during a write leaves its temporary file behind; the run owns this folder, so clear them.
         foreach (var stale in Directory.GetFiles(directory, "*.tmp")) File.Delete(stale);
+        var (tensors, meta) = Collect(model, trainer, state);
+        var path = Path.Combine(directory, $"step-{state.Step:D8}{Extension}");
+        CheckpointFile.Write(path, tensors, meta);
+        foreach (var old in List(directory).SkipLast(keep)) File.Delete(old);
+        return path;
+    }
+
+    private static (Dictionary<string, Tensor> Tensors, JsonObject Meta) Collect(ClipModelBase model, Trainer trainer, TrainingState state)
+    {
         var tensors = new Dictionary<string, Tensor>();
         foreach (var (name, t) in model.state_dict()) tensors[name] = t;
         foreach (var p in trainer.Masters)
@@ -40,9 +49,16 @@ public static class Checkpoint
             ["clipup_version"] = Info.Version,
             ["created_utc"] = DateTime.UtcNow.ToString("O"),
         };
-        var path = Path.Combine(directory, $"step-{state.Step:D8}{Extension}");
+        return (tensors, meta);
+    }
+
+    /// <summary>Writes a checkpoint to an exact path (the best one), outside the step-numbered rotation; extra metadata is merged in.</summary>
+    public static string SaveAs(string path, ClipModelBase model, Trainer trainer, TrainingState state, JsonObject extra)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var (tensors, meta) = Collect(model, trainer, state);
+        foreach (var (k, v) in extra) meta[k] = v?.DeepClone();
         CheckpointFile.Write(path, tensors, meta);
-        foreach (var old in List(directory).SkipLast(keep)) File.Delete(old);
         return path;
     }
 

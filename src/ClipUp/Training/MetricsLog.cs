@@ -40,6 +40,10 @@ public sealed class MetricsLog
         File.AppendAllText(path, o.ToJsonString() + "\n");
     }
 
+    /// <summary>A validation result: its own line, <c>{"step", "val_score"}</c>.</summary>
+    public void AppendValidation(int step, double score) =>
+        File.AppendAllText(path, new JsonObject { ["step"] = step, ["val_score"] = score }.ToJsonString() + "\n");
+
     /// <summary>Reads a metrics file back (for reports and plots).</summary>
     public static IReadOnlyList<JsonObject> Read(string path) =>
         File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();

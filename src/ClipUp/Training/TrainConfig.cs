@@ -26,6 +26,8 @@ public sealed record TrainConfig
     /// <summary>Checkpoint every this many steps (0 = only at the end).</summary>
     public int CheckpointEvery { get; init; } = 0;
     public int KeepLastCheckpoints { get; init; } = 2;
+    /// <summary>Run the validation (<see cref="Trainer.Validate"/>) every this many steps and keep the best checkpoint (0 = off).</summary>
+    public int EvalEvery { get; init; }
     public long Seed { get; init; } = 0;
     /// <summary>Consecutive non-finite steps (skipped) before the run stops with a diagnostic.</summary>
     public int MaxNonFiniteSteps { get; init; } = 5;
@@ -45,6 +47,7 @@ public sealed record TrainConfig
         Require(GradAccumulation >= 1, $"GradAccumulation {GradAccumulation} must be >= 1");
         Require(LogEvery >= 1, $"LogEvery {LogEvery} must be >= 1");
         Require(CheckpointEvery >= 0, $"CheckpointEvery {CheckpointEvery} must be >= 0");
+        Require(EvalEvery >= 0, $"EvalEvery {EvalEvery} must be >= 0 (0 turns validation off)");
         Require(KeepLastCheckpoints >= 1, $"KeepLastCheckpoints {KeepLastCheckpoints} must be >= 1");
         Require(MaxNonFiniteSteps >= 1, $"MaxNonFiniteSteps {MaxNonFiniteSteps} must be >= 1");
     }

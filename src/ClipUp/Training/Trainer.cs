@@ -42,6 +42,15 @@ public sealed class Trainer : IDisposable
     /// <summary>Reported after each logged step (the CLI draws a progress bar from it).</summary>
     public IProgress<TrainProgress>? Progress { get; init; }
 
+    /// <summary>
+    /// Validation score (higher is better, e.g. mean retrieval recall on a held-out set), run every
+    /// <see cref="TrainConfig.EvalEvery"/> steps; the best-scoring weights are kept as <c>checkpoints/best.safetensors</c>.
+    /// </summary>
+    public Func<ClipModelBase, double>? Validate { get; init; }
+
+    /// <summary>The best validation score so far and its step (NaN and 0 before the first validation).</summary>
+    public (double Score, int Step) Best { get; private set; } = (double.NaN, 0);
+
     /// <summary>Where metrics.jsonl and checkpoints/ go; null trains without writing anything.</summary>
     public string? RunDirectory { get; init; }
 
@@ -57,7 +66,7 @@ public sealed class Trainer : IDisposable
     {
         model.train();
         var schedule = config.Schedule;
-        var log = RunDirectory is null ? null : new MetricsLog(Path.Combine(RunDirectory, "metrics.jsonl"), startStep);
+        log = RunDirectory is null ? null : new MetricsLog(Path.Combine(RunDirectory, "metrics.jsonl"), startStep);
         int skipped = 0, nonFiniteInARow = 0, step = startStep;
         double lastLoss = double.NaN;
         string? lastCheckpoint = null;
@@ -119,6 +128,8 @@ public sealed class Trainer : IDisposable
                 clock.Restart();
                 samplesSinceLog = 0;
             }
+            if (Validate != null && config.EvalEvery > 0 && (step + 1) % config.EvalEvery == 0)
+                ValidateAndKeepBest(step + 1, data);
             if (RunDirectory != null && config.CheckpointEvery > 0 && (step + 1) % config.CheckpointEvery == 0 && step + 1 < end)
                 lastCheckpoint = SaveCheckpoint(step + 1, data);
         }
@@ -144,6 +155,27 @@ public sealed class Trainer : IDisposable
                 "use train.grad_accumulation to keep the effective batch, or precision bf16; then resume from the last checkpoint.", e);
         }
     }
+
+    private void ValidateAndKeepBest(int step, ITrainingStream data)
+    {
+        model.eval();
+        double score = Validate!(model);
+        model.train();
+        log?.AppendValidation(step, score);
+        var bestPath = RunDirectory is null ? null : Path.Combine(RunDirectory, "checkpoints", "best" + Checkpoint.Extension);
+        // After a resume the best so far is the one on disk.
+        if (double.IsNaN(Best.Score) && bestPath != null && File.Exists(bestPath)
+            && Checkpoint.ReadMetadata(bestPath) is { } meta && meta["val_score"] is { } previous)
+            Best = ((double)previous, (int)meta["step"]!);
+        if (!double.IsNaN(Best.Score) && score <= Best.Score) return;
+        Best = (score, step);
+        if (RunDirectory is null) return;
+        var state = new TrainingState(step, optimizer.Steps, data.Position, torch.get_rng_state());
+        Checkpoint.SaveAs(bestPath!, model, this, state,
+            new() { ["val_score"] = score });
+    }
+
+    private MetricsLog? log;
 
     private string SaveCheckpoint(int step, ITrainingStream data)
     {

@@ -76,6 +76,26 @@ public class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void TheBestValidatedCheckpointIsKeptBesideTheRotatingOnes()
+    {
+        using var model = new ClipModel(ClipConfig.Tiny, seed: 5);
+        var scores = new Queue<double>([1.0, 3.0, 2.0]);     // validations at steps 2, 4, 6: the best is step 4
+        using (var t = new Trainer(model, Config(6) with { EvalEvery = 2, CheckpointEvery = 2, KeepLastCheckpoints = 1 }, torch.CPU)
+               { RunDirectory = dir, Validate = _ => scores.Dequeue() })
+        {
+            t.Run(RandomStream());
+            Assert.Equal((3.0, 4), t.Best);
+        }
+        var best = Path.Combine(dir, "checkpoints", "best.safetensors");
+        var meta = Checkpoint.ReadMetadata(best);
+        Assert.Equal(4, (int)meta["step"]!);
+        Assert.Equal(3.0, (double)meta["val_score"]!);
+        Assert.Equal(["step-00000006.safetensors"], Checkpoint.List(Path.Combine(dir, "checkpoints")).Select(Path.GetFileName));
+        var vals = MetricsLog.Read(Path.Combine(dir, "metrics.jsonl")).Where(o => o.ContainsKey("val_score")).Select(o => (double)o["val_score"]!);
+        Assert.Equal([1.0, 3.0, 2.0], vals);
+    }
+
+    [Fact]
     public void ADamagedNewestCheckpointIsSkippedForTheOneBefore()
     {
         using var model = new ClipModel(ClipConfig.Tiny, seed: 5);
