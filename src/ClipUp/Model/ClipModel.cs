@@ -49,7 +49,7 @@ public sealed class ClipModel : ClipModelBase
     {
         CheckTokens(tokens, config.Text.ContextLength);
         var x = token_embedding.call(tokens) + positional_embedding;                      // [B, T, D]
-        x = ln_final.call(transformer.call(x));
+        x = ln_final.call(TokenMasks.Run(transformer, x, TokenMasks.UpToEndOfText(tokens), transformer.call));
         // OpenAI pools at the end-of-text token, the largest id in each row (49407).
         var eot = tokens.argmax(-1);                                                       // [B]
         var pooled = x[torch.arange(x.shape[0], device: x.device), eot];                   // [B, D]

@@ -68,7 +68,7 @@ public sealed class SharedClipModel : ClipModelBase
     {
         ClipModel.CheckTokens(tokens, config.Text.ContextLength);
         var x = token_embedding.call(tokens) + positional_embedding;                      // [B, T, D]
-        x = ln_final.call(Shared(x, Tower.Text, causal: true));
+        x = ln_final.call(TokenMasks.Run(transformer, x, TokenMasks.UpToEndOfText(tokens), h => Shared(h, Tower.Text, causal: true)));
         var eot = tokens.argmax(-1);                                                       // [B]
         var pooled = x[torch.arange(x.shape[0], device: x.device), eot];                   // [B, D]
         return torch.matmul(pooled, text_projection.to(pooled.dtype));                     // [B, E]

@@ -15,7 +15,7 @@ namespace ClipUp.Moe;
 /// included (as in AXLearn), so padding uses capacity and counts in the losses. All B·T tokens of a call form one
 /// routing group. Axes: B batch, T tokens, D width, E experts, C capacity, K top-k.
 /// </summary>
-public sealed class MoeMlp : nn.Module<Tensor, Tensor>, IModalityTagged
+public sealed class MoeMlp : nn.Module<Tensor, Tensor>, IModalityTagged, ITokenMasked
 {
     public readonly TopKRouter router;
     public readonly Experts experts;
@@ -45,12 +45,17 @@ public sealed class MoeMlp : nn.Module<Tensor, Tensor>, IModalityTagged
     /// <summary>Which modality the next calls route (set by a shared backbone before each pass; a tower's own otherwise).</summary>
     public Tower Modality { get; set; }
 
+    /// <summary>Positions to route ([B, T] bool) for the next calls, set by the text tower; others get a zero MLP output.</summary>
+    public Tensor? TokenMask { private get; set; }
+
     /// <param name="x">[B, T, D] (or [T, D]).</param>
     /// <returns>Same shape as <paramref name="x"/>; tokens that no expert processed get zeros.</returns>
     public override Tensor forward(Tensor x)
     {
         CheckShape(x);
-        var tokens = x.reshape(-1, Site.Width);                                                     // [B·T, D]
+        var all = x.reshape(-1, Site.Width);                                                        // [B·T, D]
+        var keep = Kept(x);                                                                         // [N] rows routed, or null
+        var tokens = keep is null ? all : all.index_select(0, keep);                                // [N, D]
         int t = (int)tokens.shape[0];
         var route = router.call(tokens);                                                            // [B·T, E], [B·T, K]
         bool tokenChoice = Config.Router == RouterKind.TokenChoice;
@@ -61,7 +66,8 @@ public sealed class MoeMlp : nn.Module<Tensor, Tensor>, IModalityTagged
             : ExpertChoice.Select(route.Probs, capacity);                                           // A = K·B·T or E·C
         var result = Dispatch.Apply(Config.Dispatch, tokens, assignments, Config.NumExperts, capacity, experts.call);
         reports[Modality] = RoutingReport.Create(Site, Modality, Config, route, assignments, result, capacity, training);
-        return result.Output.reshape(x.shape);                                                      // [B, T, D]
+        var output = keep is null ? result.Output : all.new_zeros(all.shape).index_copy(0, keep, result.Output);
+        return output.reshape(x.shape);                                                             // [B, T, D]
     }
 
     /// <summary>The reports recorded since the last call, in modality order (Image, Text, Shared); clears them.</summary>
@@ -70,6 +76,14 @@ public sealed class MoeMlp : nn.Module<Tensor, Tensor>, IModalityTagged
         var taken = reports.OrderBy(r => r.Key).Select(r => r.Value).ToList();
         reports.Clear();
         return taken;
+    }
+
+    private Tensor? Kept(Tensor x)
+    {
+        if (TokenMask is null) return null;
+        if (TokenMask.numel() * Site.Width != x.numel())
+            throw new ArgumentException($"token mask [{string.Join(", ", TokenMask.shape)}] does not match the input [{string.Join(", ", x.shape)}]");
+        return TokenMask.reshape(-1).nonzero().squeeze(1);                                          // [N]
     }
 
     private void CheckShape(Tensor x)

@@ -65,7 +65,9 @@ public class SharedClipModelTests
         model.call(images, tokens);
         var reports = Routing.Take(model).Reports;
         Assert.Equal(["shared L1 (image)", "shared L1 (text)"], reports.Select(r => r.Label));
-        Assert.Equal([4 * 17, 4 * 32], reports.Select(r => r.Tokens));
+        // Image: 4 × (16 patches + class token); text: only the positions up to each row's end token are routed.
+        int textTokens = (int)ClipUp.Model.TokenMasks.UpToEndOfText(tokens).sum().item<long>();
+        Assert.Equal([4 * 17, textTokens], reports.Select(r => r.Tokens));
 
         var losses = MoeTestData.Train(model, 20);
         Assert.True(losses[^1] < losses[0] - 0.2, $"loss went {losses[0]:F3} → {losses[^1]:F3}");
