@@ -41,6 +41,9 @@ public static class NotebookRunner
         var results = new List<NotebookRunResult>();
         foreach (var path in files)
         {
+            // Every notebook starts from a clean autograd state: a notebook that failed inside `torch.no_grad()` (or
+            // never disposed one) must not leave gradients off for the next.
+            if (!TorchSharp.torch.is_grad_enabled()) TorchSharp.torch.set_grad_enabled(true);
             var sw = Stopwatch.StartNew();
             Notebook notebook;
             try { notebook = Ipynb.Read(path); }
