@@ -2,6 +2,7 @@ using System.CommandLine;
 using ClipUp.Experiments;
 using ClipUp.Plots;
 using Spectre.Console;
+using ClipUp.Training;
 
 namespace ClipUp.Cli.Commands;
 
@@ -36,7 +37,7 @@ public static class ExperimentCommand
             if (parse.GetValue(device) is { } d) spec = spec with { Device = d };
             var onlyNames = parse.GetValue(only) is { Length: > 0 } o ? o : null;
             var files = ExperimentRunner.Run(exp, profileName, spec, parse.GetValue(results)!,
-                new Reporter(p => Console.WriteLine($"{p.Run}: {ProgressView.Describe(p.Progress)}")),
+                new SyncProgress<(string Run, TrainProgress Progress)>(p => Console.WriteLine($"{p.Run}: {ProgressView.Describe(p.Progress)}")),
                 m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"), parse.GetValue(seeds), onlyNames);
             AnsiConsole.MarkupLine($"{files.Count} result file(s) written under {Markup.Escape(exp.ResultsDir(parse.GetValue(results)!, profileName))}");
             Console.WriteLine(Report(exp, profileName, parse.GetValue(results)!));
@@ -64,10 +65,5 @@ public static class ExperimentCommand
         File.WriteAllText(Path.Combine(dir, "report.md"), md);
         File.WriteAllText(Path.Combine(dir, "report.html"), PlotlyHtml.Page(title, [ExperimentReport.Html(title, rows)]));
         return md;
-    }
-
-    private sealed class Reporter(Action<(string Run, ClipUp.Training.TrainProgress Progress)> report) : IProgress<(string Run, ClipUp.Training.TrainProgress Progress)>
-    {
-        public void Report((string Run, ClipUp.Training.TrainProgress Progress) value) => report(value);
     }
 }

@@ -86,7 +86,7 @@ public static class ModeCommand
     }
 
     private static ModeRunSummary Train(ModeConfig run, string title, Func<ModeRunOptions, ModeRunSummary> stage, bool resume) =>
-        ProgressView.Run(title, run.Train.Steps, p => stage(Options(new ModeCommandProgress.Reporter(v => p.Report(v.Progress)), resume)));
+        ProgressView.Run(title, run.Train.Steps, p => stage(Options(new SyncProgress<(string Run, TrainProgress Progress)>(v => p.Report(v.Progress)), resume)));
 
     private static ModeRunOptions Options(IProgress<(string Run, TrainProgress Progress)> progress, bool resume) => new()
     {

@@ -11,14 +11,14 @@ public static class ModeCommandProgress
     public static T Run<T>(Func<IProgress<(string Run, TrainProgress Progress)>, T> work)
     {
         if (Console.IsOutputRedirected)
-            return work(new Reporter(p => Console.WriteLine($"{p.Run}: {ProgressView.Describe(p.Progress)}")));
+            return work(new SyncProgress<(string Run, TrainProgress Progress)>(p => Console.WriteLine($"{p.Run}: {ProgressView.Describe(p.Progress)}")));
         T result = default!;
         AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .Start(ctx =>
             {
                 var tasks = new Dictionary<string, ProgressTask>();
-                result = work(new Reporter(p =>
+                result = work(new SyncProgress<(string Run, TrainProgress Progress)>(p =>
                 {
                     if (!tasks.TryGetValue(p.Run, out var task))
                         tasks[p.Run] = task = ctx.AddTask(Markup.Escape(p.Run), maxValue: p.Progress.TotalSteps);
@@ -48,11 +48,5 @@ public static class ModeCommandProgress
         foreach (var t in r.Retrieval)
             AnsiConsole.MarkupLine(Markup.Escape($"{t.Task}: routing (image→text) paper {W(t.Weights["paper_image_to_text"])}, code {W(t.Weights["code_image_to_text"])}"));
         AnsiConsole.MarkupLine($"training compute {r.Cost.RelativeTrainingCompute:F3}× one dense run ({r.Cost.SeedSteps} seed + {r.Cost.Experts} × {r.Cost.ExpertSteps} expert steps over {r.Cost.DenseSteps})");
-    }
-
-    /// <summary>An <see cref="IProgress{T}"/> that reports synchronously on the training thread.</summary>
-    public sealed class Reporter(Action<(string Run, TrainProgress Progress)> report) : IProgress<(string Run, TrainProgress Progress)>
-    {
-        public void Report((string Run, TrainProgress Progress) value) => report(value);
     }
 }

@@ -34,14 +34,14 @@ public static class QuickstartCommand
     private static QuickstartResult Run(QuickstartOptions options)
     {
         if (Console.IsOutputRedirected)
-            return Quickstart.Run(options, new Reporter(p => Console.WriteLine($"{p.Run}: {ProgressView.Describe(p.Progress)}")), Upcycling.ForQuickstart);
+            return Quickstart.Run(options, new SyncProgress<(string Run, TrainProgress Progress)>(p => Console.WriteLine($"{p.Run}: {ProgressView.Describe(p.Progress)}")), Upcycling.ForQuickstart);
         QuickstartResult result = null!;
         AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .Start(ctx =>
             {
                 var tasks = new Dictionary<string, ProgressTask>();
-                result = Quickstart.Run(options, new Reporter(p =>
+                result = Quickstart.Run(options, new SyncProgress<(string Run, TrainProgress Progress)>(p =>
                 {
                     if (!tasks.TryGetValue(p.Run, out var task))
                         tasks[p.Run] = task = ctx.AddTask(Markup.Escape(p.Run), maxValue: p.Progress.TotalSteps);
@@ -50,10 +50,5 @@ public static class QuickstartCommand
                 }), Upcycling.ForQuickstart);
             });
         return result;
-    }
-
-    private sealed class Reporter(Action<(string Run, TrainProgress Progress)> report) : IProgress<(string Run, TrainProgress Progress)>
-    {
-        public void Report((string Run, TrainProgress Progress) value) => report(value);
     }
 }

@@ -102,7 +102,7 @@ public static class ExperimentRunner
         {
             Model = model, Resume = true, Log = log,
             Aux = moe ? m => { var s = Routing.Take(m); return new StepAux(s.AuxLoss, s.Stats()); } : null,
-            Progress = progress is null ? null : new Relay(p => progress.Report((label, p))),
+            Progress = progress is null ? null : new SyncProgress<TrainProgress>(p => progress.Report((label, p))),
         });
 
     private static void Write(string file, ExperimentSpec experiment, string profile, string variant, string description, int seed,
@@ -123,10 +123,5 @@ public static class ExperimentRunner
         var tmp = file + ".tmp";
         File.WriteAllText(tmp, json.ToJsonString(JsonConfig.Options));
         File.Move(tmp, file, overwrite: true);
-    }
-
-    private sealed class Relay(Action<TrainProgress> report) : IProgress<TrainProgress>
-    {
-        public void Report(TrainProgress value) => report(value);
     }
 }

@@ -200,7 +200,7 @@ public static class ModePipeline
         var result = TrainRun.Execute(RunConfigFor(config, dir), new TrainRunOptions
         {
             Resume = true, Rows = rows, StopAtStep = stopAt, Cancel = options.Cancel, Log = options.Log,
-            Progress = options.Progress is { } p ? new Relay(v => p.Report((name, v))) : null,
+            Progress = options.Progress is { } p ? new SyncProgress<TrainProgress>(v => p.Report((name, v))) : null,
         });
         using var model = result.Model;
         return new ModeRunSummary(name, dir, start, result.Train.Steps, rowCount, result.Train.FinalLoss, result.Seconds);
@@ -253,10 +253,5 @@ public static class ModePipeline
     {
         var checkpoints = ModePaths.Checkpoints(dir);
         if (Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true);
-    }
-
-    private sealed class Relay(Action<TrainProgress> report) : IProgress<TrainProgress>
-    {
-        public void Report(TrainProgress value) => report(value);
     }
 }

@@ -51,7 +51,7 @@ public static class Quickstart
             Eval = new EvalConfig { Retrieval = Path.Combine(data, "val.tsv") },
         };
         var rows = new List<QuickstartRow>();
-        IProgress<TrainProgress> For(string run) => new Relay(p => progress?.Report((run, p)));
+        IProgress<TrainProgress> For(string run) => new SyncProgress<TrainProgress>(p => progress?.Report((run, p)));
 
         var denseConfig = baseConfig with { Out = Path.Combine(options.Out, "dense") };
         var dense = TrainRun.Execute(denseConfig, new TrainRunOptions { Progress = For("dense") });
@@ -104,9 +104,4 @@ public static class Quickstart
     }
 
     private static string F(double? v) => v is { } x ? x.ToString("F1") : "–";
-
-    private sealed class Relay(Action<TrainProgress> report) : IProgress<TrainProgress>
-    {
-        public void Report(TrainProgress value) => report(value);
-    }
 }

@@ -65,7 +65,7 @@ public static class TrainRun
         var tokenizer = ClipTokenizer.Default;
         using var stream = new LoaderStream(loader, texts => tokenizer.Tokenize(texts, model.Config.Text.ContextLength));
         var collapse = new Moe.RouterCollapse();
-        var progress = new Relay(p =>
+        var progress = new SyncProgress<TrainProgress>(p =>
         {
             foreach (var w in collapse.Observe(p.Metrics)) options.Log?.Invoke(w);
             options.Progress?.Report(p);
@@ -126,10 +126,5 @@ public static class TrainRun
             ["zero_shot"] = r.Eval.ZeroShot is null ? null : System.Text.Json.JsonSerializer.SerializeToNode(r.Eval.ZeroShot, JsonConfig.Options),
             ["clipup_version"] = Info.Version,
         };
-    }
-
-    private sealed class Relay(Action<TrainProgress> report) : IProgress<TrainProgress>
-    {
-        public void Report(TrainProgress value) => report(value);
     }
 }

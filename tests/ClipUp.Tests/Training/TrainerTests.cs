@@ -169,8 +169,3 @@ public class TrainerTests : IDisposable
     }
 }
 
-/// <summary>IProgress that reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}
