@@ -52,17 +52,11 @@ public static class Evaluation
         IReadOnlyList<int> labels, IReadOnlyList<string> templates, ClipTokenizer tokenizer, Device device, int batchSize = 256, int limit = 0)
     {
         using var scope = NewDisposeScope();
-        var rows = Limit(labels.Count, limit);
+        // Evenly spaced rows, so every class of a class-sorted folder stays represented under a cap.
+        var rows = ModeEvalData.Spread(labels.Count, limit);
         var subset = new ImageTextSubset(images, rows);
         var embeds = Embedder.Images(model, subset, device, batchSize);
         var classifier = ZeroShotClassifier.Build(model, tokenizer, classNames, templates, device).cpu();
         return ZeroShotClassifier.Score(embeds, classifier, rows.Select(r => labels[r]).ToList());
-    }
-
-    /// <summary>Evenly spaced rows when a cap is set, so every class of a class-sorted folder stays represented.</summary>
-    private static int[] Limit(int count, int limit)
-    {
-        if (limit <= 0 || limit >= count) return Enumerable.Range(0, count).ToArray();
-        return Enumerable.Range(0, limit).Select(i => (int)((long)i * count / limit)).ToArray();
     }
 }

@@ -52,10 +52,7 @@ public static class MetadataRouter
         options ??= new PaperRouting();
         options.Validate();
         var (d2, expert) = Nearest(metadata, centres, centreToExpert);
-        var scores = new double[experts];
-        var affinity = PaperAffinity(d2, d2.Length, options);
-        for (var l = 0; l < d2.Length; l++) scores[expert[l]] += affinity[l];
-        return Softmax(scores, 1.0);
+        return PerExpert(PaperAffinity(d2, d2.Length, options), expert, experts, 1.0);
     }
 
     /// <summary>Released-code formula: weights [n] for one task with metadata [L, D].</summary>
@@ -68,10 +65,7 @@ public static class MetadataRouter
         options ??= new CodeRouting();
         options.Validate();
         var (d2, expert) = Nearest(metadata, centres, centreToExpert);
-        var scores = new double[experts];
-        var affinity = CodeAffinity(d2, d2.Length, options);
-        for (var l = 0; l < d2.Length; l++) scores[expert[l]] += affinity[l];
-        return Softmax(scores, options.Temperature);
+        return PerExpert(CodeAffinity(d2, d2.Length, options), expert, experts, options.Temperature);
     }
 
     /// <summary>
@@ -146,6 +140,14 @@ public static class MetadataRouter
             for (var c = 0; c < experts; c++) weights[q * experts + c] = (float)w[c];
         }
         return tensor(weights, [expert.Length, experts]);
+    }
+
+    /// <summary>Sums each metadata item's affinity into its nearest centre's expert, then softmax at <paramref name="temperature"/>.</summary>
+    private static Tensor PerExpert(double[] affinity, int[] expert, int experts, double temperature)
+    {
+        var scores = new double[experts];
+        for (var l = 0; l < affinity.Length; l++) scores[expert[l]] += affinity[l];
+        return Softmax(scores, temperature);
     }
 
     private static Tensor Softmax(double[] scores, double temperature) =>
