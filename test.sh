@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ClipUp's test command (README, .ci/run). Builds the solution and runs `dotnet test` for one profile,
 # then prints the plain closing line "N passed, N failed" that CI reads.
-#   ./test.sh           default profile: every test not marked Slow or Gpu (CPU, well under 15 minutes)
+#   ./test.sh           default profile: every test not marked Slow or Gpu, every notebook in the smoke profile included (CPU, under 15 minutes)
 #   ./test.sh slow      the Slow profile (kill-and-resume, long training, notebook kernel round trips)
 #   ./test.sh all       both
 set -uo pipefail
