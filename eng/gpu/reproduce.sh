@@ -42,7 +42,7 @@ case "$verb" in
     ;;
   collect)
     out=${1:?usage: reproduce.sh collect BUNDLE OUT}
-    tar -czf "$out/results.tar.gz" --exclude='*/runs/*' results logs
+    tar -czf "$out/results.tar.gz" --exclude='*/runs/*' --exclude='*/_data/*' results logs
     ls -l "$out"
     ;;
   *) echo "unknown verb $verb: use start, status or collect" >&2; exit 2 ;;
