@@ -11,7 +11,11 @@ public static class BenchModels
     /// <summary>The benchmark MoE, matching bench/reference/clip_reference.py: E=8, top-2, capacity factor 1.25.</summary>
     public static MoeConfig Moe => new() { NumExperts = 8, TopK = 2, TrainCapacityFactor = 1.25, EvalCapacityFactor = 1.25 };
 
-    public static ClipModelBase Create(ClipConfig config, bool moe) => moe ? MoeModels.Create(config, Moe, 0) : new ClipModel(config);
+    public static ClipModelBase Create(ClipConfig config, bool moe, DispatchPath dispatch = DispatchPath.Auto) =>
+        moe ? MoeModels.Create(config, Moe with { Dispatch = dispatch }, 0) : new ClipModel(config);
+
+    /// <summary>Parses <c>--dispatch auto|sorted|grouped|onehot</c>.</summary>
+    public static DispatchPath ParseDispatch(string name) => Enum.Parse<DispatchPath>(name, ignoreCase: true);
 
     public static Func<ClipModelBase, StepAux?>? Aux(bool moe) => moe ? Upcycling.Aux : null;
 }

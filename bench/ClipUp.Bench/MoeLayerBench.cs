@@ -15,13 +15,13 @@ namespace ClipUp.Bench;
 /// </summary>
 public static class MoeLayerBench
 {
-    public static JsonObject Run(int width, int experts, int topK, int tokens, double capacityFactor, int steps, string deviceSpec, bool bf16)
+    public static JsonObject Run(int width, int experts, int topK, int tokens, double capacityFactor, int steps, string deviceSpec, bool bf16, DispatchPath dispatch = DispatchPath.Auto)
     {
         var device = Devices.Resolve(deviceSpec);
         var dtype = bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
         int hidden = 4 * width;
         var site = new MlpSite(Tower.Image, 1, 2, width, hidden, Activation.Gelu);
-        var moeConfig = new MoeConfig { NumExperts = experts, TopK = topK, TrainCapacityFactor = capacityFactor, EvalCapacityFactor = capacityFactor };
+        var moeConfig = new MoeConfig { NumExperts = experts, TopK = topK, TrainCapacityFactor = capacityFactor, EvalCapacityFactor = capacityFactor, Dispatch = dispatch };
         using var moe = new MoeMlp(site, moeConfig, seed: 0);
         using var dense = new Mlp(width, topK * hidden, Activation.Gelu);
         moe.to(device).to(dtype); dense.to(device).to(dtype);

@@ -10,7 +10,8 @@ if (args.Length > 0 && args[0] == "trainstep")
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
     var result = TrainStepBench.Run(Arg("--preset", "tiny"), Arg("--moe", "0") == "1", int.Parse(Arg("--batch", "64")),
-        int.Parse(Arg("--steps", "20")), int.Parse(Arg("--warmup", "3")), Arg("--device", "cpu"), Arg("--bf16", "0") == "1");
+        int.Parse(Arg("--steps", "20")), int.Parse(Arg("--warmup", "3")), Arg("--device", "cpu"), Arg("--bf16", "0") == "1",
+        BenchModels.ParseDispatch(Arg("--dispatch", "auto")));
     var json = result.ToJsonString();
     Console.WriteLine(json);
     var outPath = Arg("--json", "");
@@ -26,7 +27,7 @@ if (args.Length > 0 && args[0] == "moelayer")
     }
     var result = MoeLayerBench.Run(int.Parse(Arg("--width", "768")), int.Parse(Arg("--experts", "8")), int.Parse(Arg("--top-k", "2")),
         int.Parse(Arg("--tokens", "4096")), double.Parse(Arg("--capacity-factor", "1.25"), System.Globalization.CultureInfo.InvariantCulture),
-        int.Parse(Arg("--steps", "5")), Arg("--device", "cpu"), Arg("--bf16", "0") == "1");
+        int.Parse(Arg("--steps", "5")), Arg("--device", "cpu"), Arg("--bf16", "0") == "1", BenchModels.ParseDispatch(Arg("--dispatch", "auto")));
     Console.WriteLine(result.ToJsonString());
     return 0;
 }

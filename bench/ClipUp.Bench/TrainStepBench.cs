@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ClipUp.Model;
+using ClipUp.Moe;
 using ClipUp.Runtime;
 using ClipUp.Training;
 using TorchSharp;
@@ -14,12 +15,13 @@ namespace ClipUp.Bench;
 /// </summary>
 public static class TrainStepBench
 {
-    public static JsonObject Run(string preset, bool moe, int batch, int steps, int warmup, string deviceSpec, bool bf16)
+    public static JsonObject Run(string preset, bool moe, int batch, int steps, int warmup, string deviceSpec, bool bf16,
+        DispatchPath dispatch = DispatchPath.Auto)
     {
         var device = Devices.Resolve(deviceSpec);
         var config = ClipConfig.FromPreset(preset);
         torch.manual_seed(0);
-        using var model = BenchModels.Create(config, moe);
+        using var model = BenchModels.Create(config, moe, dispatch);
         model.to(device);
         int n = batch * 2;
         var images = torch.randn(n, 3, config.Vision.ImageSize, config.Vision.ImageSize);
@@ -42,7 +44,7 @@ public static class TrainStepBench
         return new JsonObject
         {
             ["impl"] = "clipup", ["preset"] = preset, ["moe"] = moe ? 1 : 0, ["batch"] = batch, ["steps"] = steps,
-            ["device"] = deviceSpec, ["bf16"] = bf16 ? 1 : 0, ["seconds"] = seconds, ["samples_per_s"] = batch * steps / seconds,
+            ["device"] = deviceSpec, ["bf16"] = bf16 ? 1 : 0, ["dispatch"] = moe ? dispatch.ToString() : null, ["seconds"] = seconds, ["samples_per_s"] = batch * steps / seconds,
             ["torchsharp"] = typeof(torch).Assembly.GetName().Version?.ToString(), ["threads"] = torch.get_num_threads(),
         };
     }

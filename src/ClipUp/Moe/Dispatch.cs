@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ClipUp.Moe;
@@ -15,17 +16,30 @@ public sealed record DispatchResult(Tensor Output, Tensor Kept);
 /// </summary>
 public static class Dispatch
 {
-    /// <param name="path">Which implementation.</param>
+    /// <param name="path">Which implementation (<see cref="DispatchPath.Auto"/> picks by the device of <paramref name="x"/>).</param>
     /// <param name="x">Tokens [T, D].</param>
     /// <param name="assignments">Pairs in priority order.</param>
-    /// <param name="experts">E.</param>
+    /// <param name="experts">The experts: stacked for the padded paths, one at a time for the grouped one.</param>
     /// <param name="capacity">C.</param>
-    /// <param name="expertFn">The stacked experts, [E, C, D] → [E, C, D] (see <see cref="Experts"/>).</param>
+    public static DispatchResult Apply(DispatchPath path, Tensor x, Assignments assignments, Experts experts, int capacity) =>
+        Resolve(path, x) == DispatchPath.Grouped
+            ? GroupedDispatch.Apply(x, assignments, experts.Count, capacity, experts.ForwardGrouped)
+            : Apply(path, x, assignments, experts.Count, capacity, experts.call);
+
+    /// <summary>
+    /// The same with a function in place of the experts: [E, C, D] → [E, C, D] for the padded paths; the grouped path
+    /// applies it to all kept rows at once, which is right only for functions that treat every expert alike (tests).
+    /// </summary>
     public static DispatchResult Apply(DispatchPath path, Tensor x, Assignments assignments, int experts, int capacity, Func<Tensor, Tensor> expertFn) =>
-        path switch
+        Resolve(path, x) switch
         {
             DispatchPath.Sorted => SortedDispatch.Apply(x, assignments, experts, capacity, expertFn),
             DispatchPath.OneHot => OneHotDispatch.Apply(x, assignments, experts, capacity, expertFn),
+            DispatchPath.Grouped => GroupedDispatch.Apply(x, assignments, experts, capacity, (rows, _) => expertFn(rows)),
             _ => throw new ArgumentOutOfRangeException(nameof(path), path, "unknown dispatch path"),
         };
+
+    /// <summary>Auto → Grouped on a CPU, Sorted on a GPU; other paths as given.</summary>
+    public static DispatchPath Resolve(DispatchPath path, Tensor x) =>
+        path != DispatchPath.Auto ? path : x.device_type == DeviceType.CPU ? DispatchPath.Grouped : DispatchPath.Sorted;
 }

@@ -58,4 +58,28 @@ public sealed class Experts : nn.Module<Tensor, Tensor>
         var h = torch.bmm(x, c_fc_weight) + c_fc_bias.unsqueeze(1);                             // [E, C, F]
         return torch.bmm(Activations.Apply(h, Activation), c_proj_weight) + c_proj_bias.unsqueeze(1); // [E, C, D]
     }
+
+    /// <summary>
+    /// Each expert on its own rows, no padding (<see cref="GroupedDispatch"/>): <paramref name="x"/> [N, D] holds the rows
+    /// of expert 0, then expert 1, …, <paramref name="counts"/>[e] of each; returns [N, D] in the same order.
+    /// </summary>
+    public Tensor ForwardGrouped(Tensor x, long[] counts)
+    {
+        if (counts.Length != Count || counts.Sum() != x.shape[0])
+            throw new ArgumentException($"grouped experts got {x.shape[0]} rows with counts [{string.Join(", ", counts)}] for {Count} experts: counts must have one entry per expert and sum to the rows");
+        var outputs = new List<Tensor>(Count);
+        // unbind, not c_fc_weight[e]: its backward stacks the E gradients once, where E selects would each scatter
+        // into a zero tensor of the full [E, D, F] size.
+        Tensor[] w1 = c_fc_weight.unbind(0), b1 = c_fc_bias.unbind(0), w2 = c_proj_weight.unbind(0), b2 = c_proj_bias.unbind(0);
+        long start = 0;
+        for (int e = 0; e < Count; e++)
+        {
+            if (counts[e] == 0) continue;
+            var rows = x.narrow(0, start, counts[e]);                                               // [n_e, D]
+            var h = torch.addmm(b1[e], rows, w1[e], 1, 1);                                // [n_e, F]
+            outputs.Add(torch.addmm(b2[e], Activations.Apply(h, Activation), w2[e], 1, 1)); // [n_e, D]
+            start += counts[e];
+        }
+        return outputs.Count == 0 ? x.new_zeros(0, c_proj_weight.shape[2]) : torch.cat(outputs, 0);
+    }
 }

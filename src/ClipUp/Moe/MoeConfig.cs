@@ -19,14 +19,20 @@ public enum LoadBalanceCounting { Top1, TopK }
 /// <summary>Which towers of a two-tower CLIP get MoE blocks (a shared backbone serves both, so it needs <c>Both</c>).</summary>
 public enum MoeTowers { Image, Text, Both }
 
-/// <summary>Which implementation dispatches tokens to experts; both compute the same function (tested equal).</summary>
+/// <summary>Which implementation dispatches tokens to experts; all compute the same function (tested equal).</summary>
 public enum DispatchPath
 {
+    /// <summary><see cref="Grouped"/> on a CPU, <see cref="Sorted"/> on a GPU (where reading counts back would stall).</summary>
+    Auto,
+
     /// <summary>Sort assignments by expert, gather into a capacity-padded [E, C, D] buffer, batched matmul, weighted index_add back.</summary>
     Sorted,
 
     /// <summary>The readable GShard/vmoe reference: one-hot dispatch and combine tensors [T, E, C] and einsums.</summary>
     OneHot,
+
+    /// <summary>Kept assignments sorted by expert, each expert on exactly its rows: no capacity padding (<see cref="GroupedDispatch"/>).</summary>
+    Grouped,
 }
 
 /// <summary>
@@ -76,7 +82,7 @@ public sealed record MoeConfig
     /// <summary>How upcycling fills the experts (<see cref="Upcycler"/>); MoE-from-scratch ignores it.</summary>
     public ExpertInit ExpertInit { get; init; } = ExpertInit.Copy;
 
-    public DispatchPath Dispatch { get; init; } = DispatchPath.Sorted;
+    public DispatchPath Dispatch { get; init; } = DispatchPath.Auto;
 
     /// <summary>Checks the routing settings and that the placement fits a tower of <paramref name="layers"/> blocks.</summary>
     public void Validate(int layers)

@@ -64,7 +64,7 @@ public sealed class MoeMlp : nn.Module<Tensor, Tensor>, IModalityTagged, ITokenM
         var assignments = tokenChoice
             ? Assignments.FromTokenChoice(route.ExpertIndex, route.Gates, Config.BatchPriority ? Gating.BatchPriorityOrder(route.Probs) : null)
             : ExpertChoice.Select(route.Probs, capacity);                                           // A = K·B·T or E·C
-        var result = Dispatch.Apply(Config.Dispatch, tokens, assignments, Config.NumExperts, capacity, experts.call);
+        var result = Dispatch.Apply(Config.Dispatch, tokens, assignments, experts, capacity);
         reports[Modality] = RoutingReport.Create(Site, Modality, Config, route, assignments, result, capacity, training);
         var output = keep is null ? result.Output : all.new_zeros(all.shape).index_copy(0, keep, result.Output);
         return output.reshape(x.shape);                                                             // [B, T, D]

@@ -30,7 +30,7 @@ public static class OneHotDispatch
         return (dispatch, combine, kept);
     }
 
-    /// <inheritdoc cref="Dispatch.Apply"/>
+    /// <inheritdoc cref="Dispatch.Apply(DispatchPath, Tensor, Assignments, int, int, Func{Tensor, Tensor})"/>
     public static DispatchResult Apply(Tensor x, Assignments a, int experts, int capacity, Func<Tensor, Tensor> expertFn)
     {
         var (dispatch, combine, kept) = Masks(a, experts, capacity, x.dtype);                      // [T, E, C] ×2, [A]

@@ -25,7 +25,7 @@ public static class SortedDispatch
         return torch.zeros_like(rank).scatter(0, perm, rank);                                       // [A] in assignment order
     }
 
-    /// <inheritdoc cref="Dispatch.Apply"/>
+    /// <inheritdoc cref="Dispatch.Apply(DispatchPath, Tensor, Assignments, int, int, Func{Tensor, Tensor})"/>
     public static DispatchResult Apply(Tensor x, Assignments a, int experts, int capacity, Func<Tensor, Tensor> expertFn)
     {
         long t = x.shape[0], d = x.shape[1], slots = (long)experts * capacity;

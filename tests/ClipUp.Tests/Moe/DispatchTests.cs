@@ -50,6 +50,7 @@ public class DispatchTests
     [Theory]
     [InlineData(DispatchPath.OneHot)]
     [InlineData(DispatchPath.Sorted)]
+    [InlineData(DispatchPath.Grouped)]
     public void TokensOverCapacityAreDroppedAsCountedByHand(DispatchPath path)
     {
         // 7 tokens, 3 experts, top-1 choices [0, 0, 1, 0, 2, 0, 1]; C = ceil(7·0.5/3) = 2.
@@ -75,15 +76,28 @@ public class DispatchTests
         { 1, 1.3, false, true },     // expert choice
     };
 
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void SortedDispatchEqualsTheOneHotReferenceInForwardAndBackward(int topK, double factor, bool bpr, bool expertChoice)
+    public static TheoryData<DispatchPath, int, double, bool, bool> FastCases()
     {
-        // Odd sizes: 13 tokens, width 5, hidden 7, 3 experts.
+        var data = new TheoryData<DispatchPath, int, double, bool, bool>();
+        foreach (var path in new[] { DispatchPath.Sorted, DispatchPath.Grouped })
+            foreach (var row in Cases)
+            {
+                var (k, f, bpr, ec) = row.Data;
+                data.Add(path, k, f, bpr, ec);
+            }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(FastCases))]
+    public void TheFastDispatchesEqualTheOneHotReferenceInForwardAndBackward(DispatchPath path, int topK, double factor, bool bpr, bool expertChoice)
+    {
+        // Odd sizes: 13 tokens, width 5, hidden 7, 3 experts. The grouped path runs each expert on its own rows.
         var reference = Run(DispatchPath.OneHot, topK, factor, bpr, expertChoice);
-        var fast = Run(DispatchPath.Sorted, topK, factor, bpr, expertChoice);
+        var fast = Run(path, topK, factor, bpr, expertChoice);
         Assert.True(MoeTestData.Bitwise(reference.Kept, fast.Kept));
         if (factor < 1 && !expertChoice) Assert.False(fast.Kept.all().item<bool>(), "this case is meant to drop assignments");
+        Assert.Equal(reference.Values.Count, fast.Values.Count);
         for (int i = 0; i < reference.Values.Count; i++)
             Assert.True(MoeTestData.MaxAbsDiff(reference.Values[i], fast.Values[i]) < 1e-5,
                 $"value {i} differs by {MoeTestData.MaxAbsDiff(reference.Values[i], fast.Values[i])}");
@@ -108,7 +122,7 @@ public class DispatchTests
             var (index, gates) = Gating.TopK(probs, topK, GateNormalization.Renormalized);
             a = Assignments.FromTokenChoice(index, gates, bpr ? Gating.BatchPriorityOrder(probs) : null);
         }
-        var result = Dispatch.Apply(path, x, a, e, capacity, experts.call);
+        var result = Dispatch.Apply(path, x, a, experts, capacity);
         (result.Output * upstream).sum().backward();
         var values = new List<Tensor> { result.Output.detach(), x.grad!, logits.grad! };
         values.AddRange(experts.parameters().Select(p => p.grad!));
