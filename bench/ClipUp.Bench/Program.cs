@@ -31,5 +31,16 @@ if (args.Length > 0 && args[0] == "moelayer")
     Console.WriteLine(result.ToJsonString());
     return 0;
 }
+if (args.Length > 0 && args[0] == "loader")
+{
+    string Arg(string name, string fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+    Console.WriteLine(LoaderBench.Run(Arg("--table", "../shared/data/flickr8k/train.tsv"), int.Parse(Arg("--size", "96")),
+        int.Parse(Arg("--batch", "64")), int.Parse(Arg("--workers", "2")), int.Parse(Arg("--batches", "12"))).ToJsonString());
+    return 0;
+}
 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(TrainStepBench).Assembly).Run(args);
 return 0;

@@ -9,8 +9,8 @@ namespace ClipUp.Moe;
 /// <see cref="SortedDispatch"/>): kept assignments are sorted by expert and each expert runs on exactly its own rows.
 /// The padded [E, C, D] buffer computes E·C rows, which at top-2 and capacity factor 2 is twice the 2·T rows the
 /// experts actually need; grouping computes only those, at the price of one host read of the per-expert counts. On a
-/// CPU that read is free and the saved matmul rows are most of an MoE step's extra cost, so it is the CPU default
-/// (<see cref="DispatchPath.Auto"/>); on a GPU the read would stall the stream, so the padded batched matmul stays.
+/// CPU that read is free and the saved matmul rows are most of an MoE step's extra cost, so it is the CPU default at
+/// widths where the matmuls dominate (<see cref="DispatchPath.Auto"/>); on a GPU the read would stall the stream, so the padded batched matmul stays.
 /// Axes: T tokens, D width, E experts, A assignments, N kept assignments.
 /// </summary>
 public static class GroupedDispatch

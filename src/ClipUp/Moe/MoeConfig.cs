@@ -22,7 +22,7 @@ public enum MoeTowers { Image, Text, Both }
 /// <summary>Which implementation dispatches tokens to experts; all compute the same function (tested equal).</summary>
 public enum DispatchPath
 {
-    /// <summary><see cref="Grouped"/> on a CPU, <see cref="Sorted"/> on a GPU (where reading counts back would stall).</summary>
+    /// <summary><see cref="Grouped"/> on a CPU for widths ≥ 256, else <see cref="Sorted"/> (on a GPU reading counts back would stall).</summary>
     Auto,
 
     /// <summary>Sort assignments by expert, gather into a capacity-padded [E, C, D] buffer, batched matmul, weighted index_add back.</summary>
