@@ -125,7 +125,8 @@ public static class ModeExperimentRunner
                 ["relative_training_compute"] = relativeCompute, ["inference_flops_ratio"] = inference,
                 ["seed_steps"] = config.SeedSteps, ["expert_steps"] = config.ExpertSteps, ["dense_steps"] = config.Train.Steps,
             },
-            ["clustering"] = clusters is null ? null : new JsonObject
+            // Only where the variant's experts are the clustering's: not for the seed/dense models nor the Full/Random splits.
+            ["clustering"] = clusters is null || m is "dense" or "seed" || config.Split != "clusters" ? null : new JsonObject
             {
                 ["domain_ari"] = clusters["domain_adjusted_rand_index"]?.DeepClone(), ["expert_purity"] = clusters["expert_purity"]?.DeepClone(),
                 ["sizes"] = new JsonArray(((clusters["expert_summaries"] as JsonArray) ?? []).Select(e => (JsonNode?)JsonValue.Create((long)e!["rows"]!)).ToArray()),
