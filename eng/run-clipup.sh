@@ -23,6 +23,9 @@ case "$ver" in
   *) echo "run-clipup: libtorch $ver in '$lib' is older than 2.10, which TorchSharp 0.107 needs: use PyTorch >= 2.10" >&2; exit 2 ;;
 esac
 export LD_LIBRARY_PATH="$lib:$here/app${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# TorchSharp frees Scalars in finalizers and libtorch may still read them: rare collections make that race rare
+# (src/ClipUp/Runtime/Scalars.cs).
+export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x10000000}
 export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
 export CLIPUP_LIBTORCH_VERSION="$ver"
 exec "$here/app/ClipUp.Cli" "$@"

@@ -36,6 +36,8 @@ public static class KernelSpec
             ["language"] = NotebookMetadata.Language,
             // Interrupts arrive as interrupt_request on the control channel, not as SIGINT.
             ["interrupt_mode"] = "message",
+            // Rare collections: see ClipUp.Runtime.Scalars (TorchSharp frees Scalars in finalizers).
+            ["env"] = new JsonObject { [ClipUp.Runtime.Scalars.Gen0BudgetVariable] = ClipUp.Runtime.Scalars.Gen0Budget },
         };
     }
 

@@ -17,6 +17,12 @@ public static class ExperimentCatalog
         Aux = AuxLossWeights.None with { LimoeLocal = 0.1, LimoeGlobal = 0.1 },
     };
 
+    /// <summary>
+    /// Width factors of the scale sweep: three rungs, each about 4× the FLOPs of the one below (width²), the small-scale
+    /// stand-in for B/32 → B/16 → L/14 (smoke: tiny at widths 32/64/128; full: S16-96 at 192/384/768).
+    /// </summary>
+    public static IReadOnlyList<double> ScaleLadder { get; } = [0.5, 1.0, 2.0];
+
     public static IReadOnlyDictionary<string, ProfileSpec> Profiles { get; } = new Dictionary<string, ProfileSpec>
     {
         // CPU, minutes: CI and the notebooks' own runs. The synthetic shapes are learnable in a few hundred steps.
@@ -85,6 +91,14 @@ public static class ExperimentCatalog
                 new("image-only", "every other layer, image tower only", ClipUpMoe with { Towers = MoeTowers.Image }),
                 new("text-only", "every other layer, text tower only", ClipUpMoe with { Towers = MoeTowers.Text }),
             ]),
+        new("scale",
+            "Does CLIP-UP's gain over dense continuation hold as the model widens, and does an upcycled model beat a wider dense one at a fraction of its FLOPs?",
+            "CLIP-UP Table 2 (B/32, B/16, L/14) and abstract (B/16 MoE vs L/14 at 30% FLOPs); clip-up.md §6 items 10–11",
+            [.. ScaleLadder.SelectMany(w => new Variant[]
+            {
+                new($"dense-continued-x{w}", $"dense baseline + continuation, width ×{w}", Moe: null, Width: w),
+                new($"clip-up-x{w}", $"upcycled, separated towers, LB + z-loss, width ×{w}", ClipUpMoe, Width: w),
+            })]),
     ];
 
     public static ExperimentSpec Get(string name) =>

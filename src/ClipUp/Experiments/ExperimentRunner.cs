@@ -25,19 +25,19 @@ public static class ExperimentRunner
         for (int seed = 0; seed < (seeds ?? profile.Seeds); seed++)
         {
             var baseConfig = ExperimentData.RunConfigFor(profile, Path.Combine(dir, "runs", $"seed{seed}"), seed);
-            var needShared = experiment.Variants.Any(v => v.Shared && v.Start == StartFrom.DenseBaseline);
-            var needDense = experiment.Variants.Any(v => !v.Shared && v.Start == StartFrom.DenseBaseline);
-            ClipModelBase? dense = null, denseShared = null;
-            if (needDense || only is null || only.Contains("dense"))
-                dense = Baseline(experiment, profile, dir, baseConfig, seed, shared: false, progress, log, written);
-            if (needShared)
-                denseShared = Baseline(experiment, profile, dir, baseConfig, seed, shared: true, progress, log, written);
+            // One dense baseline per (backbone, width), trained once per seed and shared by every variant continuing it.
+            var baselines = new Dictionary<string, ClipModelBase>();
+            ClipModelBase BaselineOf(Variant v) =>
+                baselines.TryGetValue(v.BaselineName, out var m) ? m
+                : baselines[v.BaselineName] = Baseline(experiment, profile, dir, baseConfig with { Width = v.Width }, seed, v.Shared, v.BaselineName,
+                    progress, log, written);
+            if (only is null || only.Contains("dense")) BaselineOf(new Variant("dense", ""));
             foreach (var v in experiment.Variants)
             {
                 if (only != null && !only.Contains(v.Name)) continue;
                 var file = Path.Combine(dir, $"{v.Name}-seed{seed}.json");
                 if (File.Exists(file)) { log?.Invoke($"{v.Name} seed {seed}: done before ({file})"); continue; }
-                var start = v.Shared ? denseShared : dense;
+                var start = v.Start == StartFrom.DenseBaseline ? BaselineOf(v) : null;
                 var model = BuildModel(v, profile, baseConfig, start, seed);
                 bool scratch = v.Start == StartFrom.Scratch;
                 var train = baseConfig.Train with
@@ -46,7 +46,7 @@ public static class ExperimentRunner
                     LearningRate = scratch ? profile.LearningRate : profile.LearningRate * v.LrFactor,
                     WarmupSteps = scratch ? baseConfig.Train.WarmupSteps : Math.Max(1, profile.ContinueSteps / 20),
                 };
-                var config = baseConfig with { Out = Path.Combine(baseConfig.Out, v.Name), Train = train };
+                var config = baseConfig with { Out = Path.Combine(baseConfig.Out, v.Name), Train = train, Width = v.Width };
                 var result = Train(config, model, v.Moe is not null, $"{v.Name} s{seed}", progress, log);
                 Write(file, experiment, profileName, v.Name, v.Description, seed, config, result, profile,
                     totalSteps: profile.DenseSteps + profile.ContinueSteps);
@@ -57,9 +57,8 @@ public static class ExperimentRunner
     }
 
     private static ClipModelBase Baseline(ExperimentSpec experiment, ProfileSpec profile, string dir, RunConfig baseConfig, int seed,
-        bool shared, IProgress<(string, TrainProgress)>? progress, Action<string>? log, List<string> written)
+        bool shared, string name, IProgress<(string, TrainProgress)>? progress, Action<string>? log, List<string> written)
     {
-        var name = shared ? "dense-shared" : "dense";
         var config = baseConfig with { Out = Path.Combine(baseConfig.Out, name), Train = baseConfig.Train with { Steps = profile.DenseSteps } };
         var modelConfig = config.ModelConfig();
         ClipModelBase model = shared ? new SharedClipModel(modelConfig, seed: seed) : new ClipModel(modelConfig, seed: seed);
@@ -72,7 +71,8 @@ public static class ExperimentRunner
             return model;
         }
         var result = Train(config, model, moe: false, $"{name} s{seed}", progress, log);
-        Write(file, experiment, "", name, shared ? "dense shared-backbone baseline" : "dense baseline", seed, config, result, profile,
+        var description = (shared ? "dense shared-backbone baseline" : "dense baseline") + (baseConfig.Width == 1.0 ? "" : $" at width ×{baseConfig.Width}");
+        Write(file, experiment, "", name, description, seed, config, result, profile,
             totalSteps: profile.DenseSteps);
         written.Add(file);
         return result.Model;
@@ -80,7 +80,7 @@ public static class ExperimentRunner
 
     private static ClipModelBase BuildModel(Variant v, ProfileSpec profile, RunConfig baseConfig, ClipModelBase? start, int seed)
     {
-        var clip = baseConfig.ModelConfig();
+        var clip = (baseConfig with { Width = v.Width }).ModelConfig();
         if (v.Start == StartFrom.Scratch)
             return (v.Moe, v.Shared) switch
             {

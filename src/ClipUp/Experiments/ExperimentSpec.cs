@@ -1,3 +1,4 @@
+using ClipUp.Model;
 using ClipUp.Moe;
 
 namespace ClipUp.Experiments;
@@ -15,12 +16,21 @@ public enum StartFrom
 /// <param name="Moe">Null for a dense model; else the MoE layers (upcycled when <paramref name="Start"/> is DenseBaseline).</param>
 /// <param name="Shared">One transformer for both modalities (LIMoE-style) instead of two towers.</param>
 /// <param name="LrFactor">Learning rate of the continuation relative to the dense run's peak (CLIP-UP: reduced).</param>
+/// <param name="Width">Width factor of the profile's preset (<see cref="ClipConfig.Widen"/>); each width gets its own dense baseline.</param>
 public sealed record Variant(string Name, string Description, MoeConfig? Moe = null, bool Shared = false,
-    StartFrom Start = StartFrom.DenseBaseline, double LrFactor = 0.3);
+    StartFrom Start = StartFrom.DenseBaseline, double LrFactor = 0.3, double Width = 1.0)
+{
+    /// <summary>The dense run this variant continues: dense, dense-shared, or dense-x2 for another width.</summary>
+    public string BaselineName => (Shared ? "dense-shared" : "dense") + (Width == 1.0 ? "" : $"-x{Width.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+}
 
 /// <summary>Model, data and budget of one profile: smoke (CPU, CI, notebooks) or full (one GPU).</summary>
 public sealed record ProfileSpec(string Preset, int ContextLength, string Data, int DenseSteps, int ContinueSteps, int BatchSize,
-    double LearningRate, int Seeds, string Device, string? RetrievalEval, string? ZeroShotEval, int ZeroShotLimit = 0);
+    double LearningRate, int Seeds, string Device, string? RetrievalEval, string? ZeroShotEval, int ZeroShotLimit = 0)
+{
+    /// <summary>The architecture this profile trains, at a width factor: what a notebook predicts FLOPs and parameters from.</summary>
+    public ClipConfig ModelConfig(double width = 1.0) => new RunConfig { Model = Preset, ContextLength = ContextLength, Width = width }.ModelConfig();
+}
 
 /// <summary>
 /// A named experiment (STYLE R17): the question, the paper it reproduces, and its variants. The dense baseline of each

@@ -55,6 +55,8 @@ public sealed record RunConfig
     public string Model { get; init; } = "tiny";
     /// <summary>Shorter text context than the preset's 77 (small-scale.md: Flickr8k captions fit in 32); 0 keeps it.</summary>
     public int ContextLength { get; init; }
+    /// <summary>Multiplies the preset's widths and head counts (<see cref="ClipConfig.Widen"/>); 1 keeps the preset.</summary>
+    public double Width { get; init; } = 1.0;
     /// <summary>
     /// MoE layers (null = dense). With <see cref="Init"/> the dense weights are upcycled into this MoE (CLIP-UP: experts
     /// copy the dense MLP, routers start fresh); without it the MoE trains from scratch.
@@ -70,7 +72,7 @@ public sealed record RunConfig
 
     public ClipConfig ModelConfig()
     {
-        var c = ClipConfig.FromPreset(Model);
+        var c = ClipConfig.FromPreset(Model).Widen(Width);
         return ContextLength > 0 ? c with { Text = c.Text with { ContextLength = ContextLength } } : c;
     }
 

@@ -1,3 +1,4 @@
+using ClipUp.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -49,7 +50,7 @@ public static class BalancedAssignment
         if (extra > 0)
         {
             var (_, order) = sort(preferredCounts.to(ScalarType.Int64), dim: 0, descending: true, stable: true);
-            capacities.index_add_(0, order.narrow(0, 0, extra), ones(extra, ScalarType.Int64, device: capacities.device), 1);
+            capacities.index_add_(0, order.narrow(0, 0, extra), ones(extra, ScalarType.Int64, device: capacities.device), Scalars.One);
         }
         return capacities.MoveToOuterDisposeScope();
     }

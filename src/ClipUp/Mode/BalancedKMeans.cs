@@ -1,3 +1,4 @@
+using ClipUp.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -174,7 +175,7 @@ public static class BalancedKMeans
     public static Tensor UpdateCentres(Tensor points, Tensor assignment, int clusters, Generator generator)
     {
         using var scope = NewDisposeScope();
-        var sums = zeros(clusters, points.shape[1], points.dtype, device: points.device).index_add_(0, assignment, points, 1.0);
+        var sums = zeros(clusters, points.shape[1], points.dtype, device: points.device).index_add_(0, assignment, points, Scalars.One);
         var counts = bincount(assignment, minlength: clusters);                                   // [K]
         var means = sums / counts.clamp_min(1).unsqueeze(1).to(points.dtype);
         var empty = (counts == 0).nonzero().squeeze(1).cpu().data<long>().ToArray();

@@ -82,6 +82,30 @@ public sealed record ClipConfig(int EmbedDim, VisionConfig Vision, TextConfig Te
         _ => throw new ArgumentException($"unknown model preset '{name}': use one of {string.Join(", ", PresetNames)}"),
     };
 
+    /// <summary>
+    /// This architecture with the embedding, every tower width and every head count multiplied by
+    /// <paramref name="factor"/>: head width, depth, patches and context stay, so FLOPs grow about as factor². The rungs
+    /// of the scale sweep (clip-up.md §6 item 10), whose small-scale ladder widens one preset instead of jumping
+    /// between B/32, B/16 and L/14.
+    /// </summary>
+    public ClipConfig Widen(double factor)
+    {
+        if (factor == 1.0) return this;
+        int Scale(int value, string what)
+        {
+            var scaled = value * factor;
+            VisionConfig.Require(factor > 0 && Math.Abs(scaled - Math.Round(scaled)) < 1e-9 && scaled >= 1,
+                $"width factor {factor} turns {what} {value} into {scaled}: pick a factor that keeps it a whole number (e.g. 0.5, 2)");
+            return (int)Math.Round(scaled);
+        }
+        return this with
+        {
+            EmbedDim = Scale(EmbedDim, "embed_dim"),
+            Vision = Vision with { Width = Scale(Vision.Width, "vision width"), Heads = Scale(Vision.Heads, "vision heads") },
+            Text = Text with { Width = Scale(Text.Width, "text width"), Heads = Scale(Text.Heads, "text heads") },
+        };
+    }
+
     public void Validate()
     {
         VisionConfig.Require(EmbedDim > 0, $"EmbedDim {EmbedDim} must be positive");

@@ -1,3 +1,4 @@
+using ClipUp.Runtime;
 using ClipUp.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -62,9 +63,9 @@ public sealed record RoutingReport(
         using var _ = torch.no_grad();
         var kept = result.Kept.to(ScalarType.Float32);                                               // [A]
         var e = config.NumExperts;
-        var routed = torch.zeros(e, device: kept.device).index_add(0, assignments.Expert, torch.ones_like(kept), 1); // [E]
-        var processed = torch.zeros(e, device: kept.device).index_add(0, assignments.Expert, kept, 1);  // [E]
-        var perToken = torch.zeros(assignments.Tokens, device: kept.device).index_add(0, assignments.Token, kept, 1); // [T]
+        var routed = torch.zeros(e, device: kept.device).index_add(0, assignments.Expert, torch.ones_like(kept), Scalars.One); // [E]
+        var processed = torch.zeros(e, device: kept.device).index_add(0, assignments.Expert, kept, Scalars.One);  // [E]
+        var perToken = torch.zeros(assignments.Tokens, device: kept.device).index_add(0, assignments.Token, kept, Scalars.One); // [T]
         var droppedTokens = perToken.eq(0).sum().to(ScalarType.Float32);
         var droppedAssignments = (1 - kept).sum();
         return new RoutingReport(site.Tower, site.Layer, modality, config.Router, assignments.Tokens, e, config.TopK, capacity,

@@ -1,3 +1,4 @@
+using ClipUp.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,7 +18,7 @@ public static class SortedDispatch
     {
         var (sortedExpert, perm) = torch.sort(a.Expert, dim: 0, stable: true);                     // [A], [A]
         var counts = torch.zeros(experts, dtype: ScalarType.Int64, device: a.Expert.device)
-            .index_add(0, a.Expert, torch.ones_like(a.Expert), 1);                                     // [E]
+            .index_add(0, a.Expert, torch.ones_like(a.Expert), Scalars.One);                                     // [E]
         var starts = counts.cumsum(0) - counts;                                                     // [E] first sorted index of each expert
         var rank = torch.arange(a.Expert.shape[0], dtype: ScalarType.Int64, device: a.Expert.device)
                    - starts.index_select(0, sortedExpert);                                          // [A] in sorted order
@@ -40,7 +41,7 @@ public static class SortedDispatch
         var expertOut = expertFn(expertIn).reshape(slots, d);                                       // [E·C, D]
         var outPadded = torch.cat([expertOut, expertOut.new_zeros(1, d)], 0);                       // [E·C + 1, D]
         var contribution = outPadded.index_select(0, slot) * a.Weight.to(x.dtype).unsqueeze(1);     // [A, D]
-        var y = x.new_zeros(t, d).index_add(0, a.Token, contribution, 1);                              // [T, D]
+        var y = x.new_zeros(t, d).index_add(0, a.Token, contribution, Scalars.One);                              // [T, D]
         return new DispatchResult(y, kept);
     }
 }

@@ -9,11 +9,15 @@ namespace ClipUp.Plots;
 /// </summary>
 public static class Charts
 {
-    public static GenericChart Layout(GenericChart chart, string title, string xTitle, string yTitle, int width = 900, int height = 380)
+    /// <param name="logX">A logarithmic x axis (costs that grow by factors, e.g. FLOPs across model widths).</param>
+    public static GenericChart Layout(GenericChart chart, string title, string xTitle, string yTitle, int width = 900, int height = 380,
+        bool logX = false)
     {
         var layout = new Plotly.NET.Layout();
         layout.SetProperty("title", new Dictionary<string, object> { ["text"] = title });
-        layout.SetProperty("xaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = xTitle } });
+        var xaxis = new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = xTitle } };
+        if (logX) xaxis["type"] = "log";
+        layout.SetProperty("xaxis", xaxis);
         layout.SetProperty("yaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = yTitle } });
         layout.SetProperty("width", width);
         layout.SetProperty("height", height);

@@ -37,16 +37,20 @@ public sealed class AdamW : IDisposable
         Steps++;
         double bc1 = 1 - Math.Pow(Beta1, Steps), bc2 = 1 - Math.Pow(Beta2, Steps);
         using var _ = torch.no_grad();
+        // Explicit Scalars, alive until the loop ends: an implicit one (a literal passed to mul_) may be finalized by the
+        // GC while libtorch still reads it (TorchSharp holds a bare IntPtr), which crashed runs on a loaded machine.
+        using Scalar beta1 = Beta1, keep1 = 1 - Beta1, beta2 = Beta2, keep2 = 1 - Beta2, eps = Eps, bias2 = bc2,
+            decay = 1 - lr * WeightDecay, stepSize = -lr / bc1;
         foreach (var p in parameters)
         {
             var g = p.Master.grad;
             if (g is null) continue;
             var (m, v) = moments[p.Name];
-            m.mul_(Beta1).add_(g, alpha: 1 - Beta1);
-            v.mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
-            if (p.Decay && WeightDecay != 0) p.Master.mul_(1 - lr * WeightDecay);
-            using var denom = (v / bc2).sqrt_().add_(Eps);
-            p.Master.addcdiv_(m, denom, value: -lr / bc1);
+            m.mul_(beta1).add_(g, alpha: keep1);
+            v.mul_(beta2).addcmul_(g, g, value: keep2);
+            if (p.Decay && WeightDecay != 0) p.Master.mul_(decay);
+            using var denom = v.div(bias2).sqrt_().add_(eps);
+            p.Master.addcdiv_(m, denom, value: stepSize);
         }
     }
 

@@ -81,6 +81,8 @@ public class KernelProtocolTests
             json["argv"]!.AsArray().Select(a => a!.GetValue<string>()));
         Assert.Equal("C# (ClipUp)", json["display_name"]!.GetValue<string>());
         Assert.Equal("C#", json["language"]!.GetValue<string>());
+        // Jupyter starts the kernel with this environment: rare collections, as ./clipup sets them (Runtime/Scalars.cs).
+        Assert.Equal("0x10000000", json["env"]!["DOTNET_GCgen0size"]!.GetValue<string>());
     }
 
     [Fact]
