@@ -16,6 +16,8 @@ public static class ExperimentCommand
             var table = new Table().AddColumns("experiment", "question", "variants", "paper");
             foreach (var e in ExperimentCatalog.All)
                 table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Question), Markup.Escape(string.Join(", ", e.Variants.Select(v => v.Name))), Markup.Escape(e.Paper));
+            foreach (var e in ModeExperimentCatalog.All)
+                table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Question), Markup.Escape(string.Join(", ", e.Variants.Select(v => v.Name))), Markup.Escape(e.Paper));
             AnsiConsole.Write(table);
             foreach (var (name, p) in ExperimentCatalog.Profiles)
                 AnsiConsole.MarkupLine(Markup.Escape($"profile {name}: {p.Preset} on {p.Data}, {p.DenseSteps} dense + {p.ContinueSteps} continued steps at batch {p.BatchSize}, {p.Seeds} seed(s), device {p.Device}"));
@@ -31,6 +33,8 @@ public static class ExperimentCommand
         var run = new Command("run", "Run an experiment (resumable: finished variants are skipped).") { name, profile, results, seeds, device, only };
         run.SetAction(parse =>
         {
+            if (ModeExperimentCatalog.Contains(parse.GetValue(name)!)) return RunMode(parse.GetValue(name)!, parse.GetValue(profile)!,
+                parse.GetValue(results)!, parse.GetValue(seeds), parse.GetValue(device), parse.GetValue(only) is { Length: > 0 } mo ? mo : null);
             var exp = ExperimentCatalog.Get(parse.GetValue(name)!);
             var profileName = parse.GetValue(profile)!;
             var spec = ExperimentCatalog.Profile(profileName);
@@ -48,19 +52,42 @@ public static class ExperimentCommand
         var report = new Command("report", "Markdown and HTML tables (mean ± std over seeds) of an experiment's results.") { reportName, profile, results };
         report.SetAction(parse =>
         {
-            var exp = ExperimentCatalog.Get(parse.GetValue(reportName)!);
+            var reported = parse.GetValue(reportName)!;
+            if (ModeExperimentCatalog.Contains(reported))
+            {
+                var mode = ModeExperimentCatalog.Get(reported);
+                Console.WriteLine(Report(mode.Name, mode.Question, mode.ResultsDir(parse.GetValue(results)!, parse.GetValue(profile)!), parse.GetValue(profile)!));
+                return 0;
+            }
+            var exp = ExperimentCatalog.Get(reported);
             Console.WriteLine(Report(exp, parse.GetValue(profile)!, parse.GetValue(results)!));
             return 0;
         });
         return new Command("experiment", "Named experiments of the paper reproductions: list, run, report.") { list, run, report };
     }
 
-    private static string Report(ExperimentSpec exp, string profile, string root)
+    private static int RunMode(string experiment, string profileName, string results, int? seeds, string? device, string[]? only)
     {
-        var dir = exp.ResultsDir(root, profile);
+        var exp = ModeExperimentCatalog.Get(experiment);
+        var options = new ModeRunOptions
+        {
+            Log = m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"),
+            Progress = new SyncProgress<(string Run, TrainProgress Progress)>(p => Console.WriteLine($"{p.Run}: {ProgressView.Describe(p.Progress)}")),
+        };
+        var files = ModeExperimentRunner.Run(exp, profileName, ModeExperimentCatalog.Profile(profileName), results, options, seeds, only,
+            device is null ? null : c => c with { Device = device });
+        AnsiConsole.MarkupLine($"{files.Count} result file(s) written under {Markup.Escape(exp.ResultsDir(results, profileName))}");
+        Console.WriteLine(Report(exp.Name, exp.Question, exp.ResultsDir(results, profileName), profileName));
+        return 0;
+    }
+
+    private static string Report(ExperimentSpec exp, string profile, string root) => Report(exp.Name, exp.Question, exp.ResultsDir(root, profile), profile);
+
+    private static string Report(string name, string question, string dir, string profile)
+    {
         var rows = ExperimentReport.Summarise(ExperimentReport.Load(dir));
-        if (rows.Count == 0) throw new UserErrorException($"no results under {dir}: run `clipup experiment run {exp.Name} --profile {profile}` first");
-        var title = $"{exp.Name} ({profile}): {exp.Question}";
+        if (rows.Count == 0) throw new UserErrorException($"no results under {dir}: run `clipup experiment run {name} --profile {profile}` first");
+        var title = $"{name} ({profile}): {question}";
         var md = ExperimentReport.Markdown(title, rows);
         File.WriteAllText(Path.Combine(dir, "report.md"), md);
         File.WriteAllText(Path.Combine(dir, "report.html"), PlotlyHtml.Page(title, [ExperimentReport.Html(title, rows)]));

@@ -112,13 +112,14 @@ public static class SyntheticShapes
             [.. samples.Select(s => s.Image)]);
 
     /// <summary>
-    /// Writes <c>dir/images/NNNNN.png</c> (lossless) and <c>dir/tsvName</c> with columns
-    /// image, caption, color, shape, relation, color2, shape2, readable by <see cref="CsvImageTextSource"/>
+    /// Writes <c>dir/images/NNNNN.png</c> (lossless) and <c>dir/tsvName</c> with columns image, caption and the
+    /// attributes of the first sample in their order (shapes: color, shape, relation, color2, shape2; patterns
+    /// <see cref="SyntheticPatterns"/>: pattern, color, background), readable by <see cref="CsvImageTextSource"/>
     /// (<see cref="CsvSourceOptions.Split"/>). <paramref name="firstIndex"/> numbers the files.
     /// </summary>
     public static void WriteFolder(IReadOnlyList<SyntheticSample> samples, string dir, string tsvName = "train.tsv", int firstIndex = 0)
     {
-        string[] columns = ["color", "shape", "relation", "color2", "shape2"];
+        string[] columns = samples.Count > 0 ? [.. samples[0].Attributes.Keys] : ["color", "shape", "relation", "color2", "shape2"];
         Directory.CreateDirectory(Path.Combine(dir, "images"));
         var lines = new List<string> { Csv.FormatRow(["image", "caption", .. columns], '\t') };
         for (int i = 0; i < samples.Count; i++)

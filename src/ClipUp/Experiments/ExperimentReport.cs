@@ -22,6 +22,10 @@ public static class ExperimentReport
         ("zero_shot.top1", "0-shot top-1"), ("zero_shot.top5", "0-shot top-5"),
         ("accounting.total_params", "params"), ("accounting.active_params", "active params"),
         ("accounting.forward_gflops", "GFLOPs/sample"), ("routing.dropped_fraction", "dropped"),
+        // MoDE experiments (ModeExperimentRunner): training compute relative to one dense run, (27 + 5n)/32 in the
+        // paper; inference FLOPs relative to one model; how well the clustering recovers the mixture's domains.
+        ("cost.relative_training_compute", "train compute ×"), ("cost.inference_flops_ratio", "inference FLOPs ×"),
+        ("clustering.domain_ari", "domain ARI"),
     ];
 
     public static IReadOnlyList<JsonObject> Load(string dir) =>
@@ -70,7 +74,9 @@ public static class ExperimentReport
     {
         if (!r.Metrics.TryGetValue(path, out var m)) return "–";
         string F(double v) => path.EndsWith("params", StringComparison.Ordinal) ? $"{v / 1e6:F1}M"
-            : path.EndsWith("fraction", StringComparison.Ordinal) ? $"{100 * v:F1}%" : v.ToString("F1", CultureInfo.InvariantCulture);
+            : path.EndsWith("fraction", StringComparison.Ordinal) ? $"{100 * v:F1}%"
+            : path.StartsWith("cost.", StringComparison.Ordinal) || path.StartsWith("clustering.", StringComparison.Ordinal) ? v.ToString("F2", CultureInfo.InvariantCulture)
+            : v.ToString("F1", CultureInfo.InvariantCulture);
         return r.Seeds > 1 && m.Std > 0 ? $"{F(m.Mean)} ± {F(m.Std)}" : F(m.Mean);
     }
 

@@ -106,6 +106,16 @@ public sealed record ModeConfig
     public ModeEvalConfig Eval { get; init; } = new();
     public string Device { get; init; } = "auto";
     public string Out { get; init; } = "runs/mode";
+    /// <summary>
+    /// Folder of the seed/ and dense/ runs when not <see cref="Out"/>: pipelines of one mixture, budget and seed that
+    /// differ only in clustering or split train the seed once (mode.md §2: every expert forks the same seed).
+    /// </summary>
+    public string? SharedRuns { get; init; }
+    /// <summary>
+    /// Which rows each expert continues on: <c>clusters</c> (MoDE), <c>random</c> (Table 5's Random-n: a seeded random
+    /// split with the clusters' sizes) or <c>full</c> (Table 5's Full-n: every expert on all rows, each in its own order).
+    /// </summary>
+    public string Split { get; init; } = "clusters";
 
     /// <summary>Steps of the seed: round(SeedFraction · Train.Steps).</summary>
     [JsonIgnore]
@@ -116,7 +126,7 @@ public sealed record ModeConfig
     public int ExpertSteps => Train.Steps - SeedSteps;
 
     [JsonIgnore]
-    public ModePaths Paths => new(Out);
+    public ModePaths Paths => new(Out, SharedRuns);
 
     /// <summary>The training schedule in steps, for <see cref="CostModel"/>.</summary>
     [JsonIgnore]
@@ -143,6 +153,8 @@ public sealed record ModeConfig
             throw new ArgumentException($"seed_fraction {SeedFraction} of train.steps {Train.Steps} gives {SeedSteps} seed and {ExpertSteps} expert steps: both must be >= 1 (paper: 27/32 = 0.84375)");
         if (!(OutOfClusterRatio >= 0 && OutOfClusterRatio <= 1))
             throw new ArgumentException($"out_of_cluster_ratio {OutOfClusterRatio} must be in [0, 1] (reference: 0.02)");
+        if (Split is not ("clusters" or "random" or "full"))
+            throw new ArgumentException($"split '{Split}' is unknown: use clusters (MoDE), random (Random-n) or full (Full-n)");
         if (Workers < 1) throw new ArgumentException($"workers {Workers} must be >= 1");
         if (MaxErrorFraction is < 0 or > 1) throw new ArgumentException($"max_error_fraction {MaxErrorFraction} must be in [0, 1]");
         Eval.PaperRouting.Validate();

@@ -30,6 +30,15 @@ public sealed record ModeRetrievalResult(string Task, int Images, int Captions, 
 public sealed record ModeCost(int Experts, int SeedSteps, int ExpertSteps, int DenseSteps, double RelativeTrainingCompute,
     IReadOnlyDictionary<string, InferenceCost> ZeroShotInference);
 
+/// <summary>
+/// The routing of one evaluation: both formulas' constants, and whether they route by the fine centres (MoDE) or by the
+/// n coarse centres (Table 6's CoarseCluster ablation, each coarse centre its own expert).
+/// </summary>
+public sealed record ModeRoutingOptions(PaperRouting Paper, CodeRouting Code, bool CoarseCentres = false)
+{
+    public static ModeRoutingOptions Of(ModeEvalConfig eval) => new(eval.PaperRouting, eval.CodeRouting);
+}
+
 /// <summary>Everything <c>clipup mode eval</c> measured; written to eval.json.</summary>
 public sealed record ModeEvalResult(IReadOnlyList<string> Models, ModeCost Cost, IReadOnlyList<ModeZeroShotResult> ZeroShot,
     IReadOnlyList<ModeRetrievalResult> Retrieval);
@@ -41,9 +50,22 @@ public sealed record ModeEvalResult(IReadOnlyList<string> Models, ModeCost Cost,
 /// </summary>
 public static class ModeEvaluation
 {
+    /// <summary>Evaluates with the config's routing and writes eval.json.</summary>
     public static ModeEvalResult Run(ModeConfig config, Action<string>? log = null)
     {
+        var result = Run(config, [ModeRoutingOptions.Of(config.Eval)], log)[0];
+        File.WriteAllText(config.Paths.EvalJson, System.Text.Json.JsonSerializer.Serialize(result, JsonConfig.Options));
+        return result;
+    }
+
+    /// <summary>
+    /// One result per routing option from a single pass of every model over the tasks (the models' logits and
+    /// similarities do not depend on the routing), so λ and temperature sweeps cost one evaluation. Writes no file.
+    /// </summary>
+    public static IReadOnlyList<ModeEvalResult> Run(ModeConfig config, IReadOnlyList<ModeRoutingOptions> routings, Action<string>? log = null)
+    {
         config.Validate();
+        foreach (var r in routings) { r.Paper.Validate(); r.Code.Validate(); }
         var paths = config.Paths;
         var device = Devices.Resolve(config.Device);
         var info = ModeClusteringInfo.Read(paths);
@@ -95,13 +117,16 @@ public static class ModeEvaluation
         {
             if (embedder.Name != info.Embedder)
                 throw new InvalidDataException($"the embedder '{embedder.Name}' differs from the one that made the clustering ('{info.Embedder}'): routing must use the clustering's embedder; run `clipup mode cluster` again or restore the config");
-            var zs = zeroShot.Select((z, t) => ZeroShotTask(z, logits[t], n, embedder, clustering, config.Eval)).ToArray();
-            var rt = retrieval.Select((r, t) => RetrievalTask(config.Eval.Retrieval[t].Name, r.Set, similarities[t], n, embedder, clustering, config.Eval)).ToArray();
             var cost = new ModeCost(n, config.SeedSteps, config.ExpertSteps, config.Train.Steps, CostModel.RelativeTrainingCompute(n, config.Schedule),
                 zeroShot.Select((z, t) => (z.Name, inference![t])).ToDictionary(p => p.Name, p => p.Item2));
-            var result = new ModeEvalResult(models.Select(m => m.Item1).ToArray(), cost, zs, rt);
-            File.WriteAllText(paths.EvalJson, System.Text.Json.JsonSerializer.Serialize(result, JsonConfig.Options));
-            return result;
+            var coarse = new ExpertClustering(clustering.CoarseCentres, clustering.CoarseCentres, TorchSharp.torch.arange(n, ScalarType.Int64), "coarse");
+            return routings.Select(routing =>
+            {
+                var by = routing.CoarseCentres ? coarse : clustering;
+                var zs = zeroShot.Select((z, t) => ZeroShotTask(z, logits[t], n, embedder, by, routing)).ToArray();
+                var rt = retrieval.Select((r, t) => RetrievalTask(config.Eval.Retrieval[t].Name, r.Set, similarities[t], n, embedder, by, routing)).ToArray();
+                return new ModeEvalResult(models.Select(m => m.Item1).ToArray(), cost, zs, rt);
+            }).ToList();
         }
         finally
         {
@@ -121,11 +146,11 @@ public static class ModeEvaluation
     }
 
     private static ModeZeroShotResult ZeroShotTask(ZeroShotData task, List<Tensor> logits, int n, ICaptionEmbedder embedder,
-        ExpertClustering clustering, ModeEvalConfig eval)
+        ExpertClustering clustering, ModeRoutingOptions eval)
     {
         using var scope = NewDisposeScope();
         var metadata = TaskMetadata.ClassEmbeddings(embedder, task.ClassNames, task.Templates).cpu();                     // [L, D]
-        var routing = new TaskRouting(MetadataRouter.Paper(metadata, clustering, eval.PaperRouting), MetadataRouter.Code(metadata, clustering, eval.CodeRouting));
+        var routing = new TaskRouting(MetadataRouter.Paper(metadata, clustering, eval.Paper), MetadataRouter.Code(metadata, clustering, eval.Code));
         var scores = ModeScores.ZeroShot(logits.Take(n).ToArray(), task.Labels, routing);
         foreach (var (l, extra) in logits.Skip(n).Zip(new[] { "seed", "dense" })) scores[extra] = ModeScores.Accuracy(l, task.Labels);
         var weights = new Dictionary<string, float[]> { ["paper"] = Floats(routing.Paper), ["code"] = Floats(routing.Code) };
@@ -133,12 +158,12 @@ public static class ModeEvaluation
     }
 
     private static ModeRetrievalResult RetrievalTask(string name, RetrievalSet set, List<Tensor> sims, int n, ICaptionEmbedder embedder,
-        ExpertClustering clustering, ModeEvalConfig eval)
+        ExpertClustering clustering, ModeRoutingOptions eval)
     {
         using var scope = NewDisposeScope();
         var captions = embedder.Embed(set.Captions).cpu();                                                              // [Q, D]
-        var routing = new TaskRouting(MetadataRouter.Paper(captions, clustering, eval.PaperRouting), MetadataRouter.Code(captions, clustering, eval.CodeRouting),
-            MetadataRouter.PaperPerQuery(captions, clustering, eval.PaperRouting), MetadataRouter.CodePerQuery(captions, clustering, eval.CodeRouting));
+        var routing = new TaskRouting(MetadataRouter.Paper(captions, clustering, eval.Paper), MetadataRouter.Code(captions, clustering, eval.Code),
+            MetadataRouter.PaperPerQuery(captions, clustering, eval.Paper), MetadataRouter.CodePerQuery(captions, clustering, eval.Code));
         var scores = ModeScores.Retrieval(sims.Take(n).ToArray(), set.CaptionToImage, routing);
         foreach (var (s, extra) in sims.Skip(n).Zip(new[] { "seed", "dense" })) scores[extra] = ModeScores.Recall(s, s.t(), set.CaptionToImage);
         var weights = new Dictionary<string, float[]>

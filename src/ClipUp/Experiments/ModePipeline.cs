@@ -26,7 +26,7 @@ public sealed record ModeRunSummary(string Name, string OutDir, int StartStep, i
 /// <summary>
 /// The MoDE pipeline (Ma et al. 2024; mode.md §1–§2) as library stages, each reading and writing files under
 /// <see cref="ModeConfig.Out"/> (<see cref="ModePaths"/>), so the CLI, notebooks and array jobs can run them separately:
-/// Embed → Cluster → Assign → TrainSeed → TrainExpert(i) → (TrainDense) → <see cref="ModeEvaluation.Run"/>.
+/// Embed → Cluster → Assign → TrainSeed → TrainExpert(i) → (TrainDense) → <see cref="ModeEvaluation.Run(ModeConfig, Action{string})"/>.
 /// </summary>
 public static class ModePipeline
 {
@@ -119,7 +119,7 @@ public static class ModePipeline
         var info = ModeClusteringInfo.Read(paths);
         info.RequireConfig(config.Clustering);
         info.RequireMixture(mixture);
-        var rows = ExpertDataSampler.Indices(ExpertOfRow(paths, n, mixture.Rows), expert, config.OutOfClusterRatio, (int)config.Train.Seed, epoch: 0);
+        var rows = TrainingRows(config, expert, mixture.Rows);
         if (rows.Length < config.Train.BatchSize)
             throw new InvalidDataException($"expert {expert} has {rows.Length} rows, fewer than one batch of {config.Train.BatchSize}: use fewer experts or a smaller batch");
         var dir = paths.Expert(expert);
@@ -156,6 +156,32 @@ public static class ModePipeline
         for (var e = 0; e < config.Clustering.Experts; e++) runs.Add(TrainExpert(config, e, options));
         if (config.DenseBaseline) runs.Add(TrainDense(config, options));
         return runs;
+    }
+
+    /// <summary>
+    /// The rows expert <paramref name="expert"/> trains on, by <see cref="ModeConfig.Split"/>: its cluster plus the
+    /// out-of-cluster sample (MoDE); a seeded random split with the clusters' sizes plus the same sample (Random-n,
+    /// Table 5: "a random 2-way split, sized like MoDE-2's clusters"); or every row in an order of its own (Full-n),
+    /// since the experts share the seed's data order otherwise and two Full experts would be the same model.
+    /// </summary>
+    public static int[] TrainingRows(ModeConfig config, int expert, int rows)
+    {
+        var n = config.Clustering.Experts;
+        var seed = (int)config.Train.Seed;
+        if (config.Split == "full")
+        {
+            using var order = new torch.Generator((ulong)(1_000_003L * (seed + 1) + expert));
+            using var perm = torch.randperm(rows, generator: order);
+            return perm.data<long>().ToArray().Select(r => (int)r).ToArray();
+        }
+        var expertOf = ExpertOfRow(config.Paths, n, rows);
+        if (config.Split == "random")
+        {
+            var sizes = Enumerable.Range(0, n).Select(e => expertOf.Count(x => x == e)).ToArray();
+            using var split = new torch.Generator((ulong)(config.Clustering.Seed + 7919));
+            expertOf = TwoStepClustering.RandomSplit(rows, n, split, sizes);
+        }
+        return ExpertDataSampler.Indices(expertOf, expert, config.OutOfClusterRatio, seed, epoch: 0);
     }
 
     /// <summary>The expert of every mixture row, from the shard manifests.</summary>

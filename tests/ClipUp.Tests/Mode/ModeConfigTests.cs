@@ -33,6 +33,17 @@ public class ModeConfigTests
         Assert.Equal(0, cfg.OutOfClusterRatio);
     }
 
+    [Fact]
+    public void AnUnknownSplitIsRefusedWithTheChoicesAndSharedRunsMoveOnlyTheSeedAndDense()
+    {
+        var e = Assert.Throws<ArgumentException>(() => (Valid with { Split = "halves" }).Validate());
+        Assert.Contains("split 'halves'", e.Message);
+        Assert.Contains("random (Random-n)", e.Message);
+        (Valid with { Split = "full" }).Validate();
+        var paths = (Valid with { Out = "/o", SharedRuns = "/s" }).Paths;
+        Assert.Equal(("/s/seed", "/s/dense", "/o/experts/expert_00", "/o/clustering.bin"), (paths.Seed, paths.Dense, paths.Expert(0), paths.Clustering));
+    }
+
     [Theory]
     [InlineData(1, 32.0 / 32)]     // (27 + 5)/32
     [InlineData(2, 37.0 / 32)]     // MoDE-2: 1.15625
