@@ -130,6 +130,25 @@ display(Charts.Layout(CSharpChart.Point<double, double, string>(x: cf.Select(r =
     MultiText: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(cf.Select(r => r.Variant), true)),
     "Quality vs dropped tokens across capacity factors", "fraction of token assignments dropped (train routing log)", "mean recall (%)"));
 ```
+
+**The train × eval grid.** A capacity factor is chosen twice: while training (what the router learns under) and at
+evaluation (how many tokens still find an expert). Each trained variant is reloaded with every evaluation factor and
+evaluated again. Read along a row for the eval-time trade-off of one trained model, down a column for the effect of
+the training budget. **Predict** before running: raising the eval factor can only lower the fraction of dropped
+tokens; does quality follow? (Dropped fractions at evaluation are not collected yet: the evaluator frees each batch's
+routing reports; the training-time fractions are in the plot above.)
+
+```csharp
+var evalFactors = new[] { 1.0, 1.25, 2.0, 4.0 };
+IReadOnlyList<CapacityGridCell> grid;
+try { grid = CapacityGrid.Evaluate(dir, evalFactors); }
+catch (FileNotFoundException e) { grid = []; display($"No grid: the checkpoints of these results are not here ({e.Message})."); }
+DataFrame Pivot(Func<CapacityGridCell, double> value, string what) =>
+    new(new DataFrameColumn[] { new StringDataFrameColumn($"trained ↓, evaluated → ({what})", grid.Select(c => c.Variant).Distinct()) }
+        .Concat(evalFactors.Select(f => (DataFrameColumn)new DoubleDataFrameColumn($"eval {f}", grid.Select(c => c.Variant).Distinct()
+            .Select(v => Math.Round(value(grid.Single(c => c.Variant == v && c.EvalFactor == f)), 3))))).ToList());
+if (grid.Count > 0) display(Pivot(c => c.MeanRecall, "mean recall %"));
+```
 '''
 
 for nb, exp, title, quote, comment, extra in ROWS:

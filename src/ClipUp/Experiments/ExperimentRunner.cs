@@ -46,7 +46,7 @@ public static class ExperimentRunner
                     LearningRate = scratch ? profile.LearningRate : profile.LearningRate * v.LrFactor,
                     WarmupSteps = scratch ? baseConfig.Train.WarmupSteps : Math.Max(1, profile.ContinueSteps / 20),
                 };
-                var config = baseConfig with { Out = Path.Combine(baseConfig.Out, v.Name), Train = train, Width = v.Width };
+                var config = baseConfig with { Out = Path.Combine(baseConfig.Out, v.Name), Train = train, Width = v.Width, Moe = v.Moe };
                 var result = Train(config, model, v.Moe is not null, $"{v.Name} s{seed}", progress, log);
                 Write(file, experiment, profileName, v.Name, v.Description, seed, config, result, profile,
                     totalSteps: profile.DenseSteps + profile.ContinueSteps);

@@ -50,4 +50,25 @@ public sealed class ExperimentRunnerTests : IDisposable
         // Finished variants are skipped on a second run: nothing new is written.
         Assert.Empty(ExperimentRunner.Run(spec, "micro", Micro, dir));
     }
+
+    [Fact]
+    public void TheCapacityGridReproducesEachVariantsOwnScoreAtItsTrainingFactor()
+    {
+        var spec = ExperimentCatalog.Get("capacity-factor") is var e ? e with { Variants = e.Variants.Take(2).ToList() } : null!;
+        ExperimentRunner.Run(spec, "micro", Micro, dir);
+        var results = Path.Combine(dir, "capacity-factor", "micro");
+
+        var grid = CapacityGrid.Evaluate(results, [1.0, 4.0]);
+
+        Assert.Equal(4, grid.Count);                                     // 2 MoE variants × 2 evaluation factors; the dense baseline has no grid
+        foreach (var variant in new[] { "cf-1.0", "cf-1.25" })
+        {
+            var retrieval = Read(Path.Combine(results, variant + "-seed0.json"))["retrieval"]!;
+            double recorded = new[] { "text_to_image_r1", "text_to_image_r5", "text_to_image_r10", "image_to_text_r1", "image_to_text_r5", "image_to_text_r10" }
+                .Average(k => retrieval[k]!.GetValue<double>());
+            var cell = grid.Single(c => c.Variant == variant && c.EvalFactor == (variant == "cf-1.0" ? 1.0 : 4.0));
+            if (variant == "cf-1.0") Assert.Equal(recorded, cell.MeanRecall, 6);   // same checkpoint, same factor: same score
+            Assert.InRange(cell.MeanRecall, 0, 100);
+        }
+    }
 }
