@@ -25,12 +25,16 @@ public static class ExperimentCommand
         });
 
         var name = new Argument<string>("name") { Description = "Experiment name (clipup experiment list)." };
-        var profile = new Option<string>("--profile") { Description = "smoke (CPU, minutes) or full (one GPU).", DefaultValueFactory = _ => "smoke" };
+        var profile = new Option<string>("--profile") { Description = "smoke (CPU, minutes, synthetic), cpu (real data on 2 cores, ~20 min a seed) or full (one GPU).", DefaultValueFactory = _ => "smoke" };
         var results = new Option<string>("--results") { Description = "Results root.", DefaultValueFactory = _ => "results" };
         var seeds = new Option<int?>("--seeds") { Description = "Number of seeds (default: the profile's)." };
         var device = new Option<string?>("--device") { Description = "Override the profile's device." };
         var only = new Option<string[]>("--only") { Description = "Run only these variants.", AllowMultipleArgumentsPerToken = true };
-        var run = new Command("run", "Run an experiment (resumable: finished variants are skipped).") { name, profile, results, seeds, device, only };
+        var runs = new Option<string>("--runs") { Description = "Where each arm's checkpoints go: <runs>/<experiment>/<profile>/seed<k>/<variant>/checkpoints.", DefaultValueFactory = _ => "runs" };
+        var denseSteps = new Option<int?>("--dense-steps") { Description = "Override the profile's dense steps (a quick look; results then differ from the profile's)." };
+        var continueSteps = new Option<int?>("--continue-steps") { Description = "Override the profile's continuation steps." };
+        var run = new Command("run", "Run an experiment (resumable: finished variants are skipped; rerun the same command after an interruption).")
+            { name, profile, results, seeds, device, only, runs, denseSteps, continueSteps };
         run.SetAction(parse =>
         {
             if (ModeExperimentCatalog.Contains(parse.GetValue(name)!)) return RunMode(parse.GetValue(name)!, parse.GetValue(profile)!,
@@ -39,10 +43,17 @@ public static class ExperimentCommand
             var profileName = parse.GetValue(profile)!;
             var spec = ExperimentCatalog.Profile(profileName);
             if (parse.GetValue(device) is { } d) spec = spec with { Device = d };
+            if (parse.GetValue(denseSteps) is { } ds) spec = spec with { DenseSteps = ds >= 1 ? ds : throw new UserErrorException($"--dense-steps {ds} must be >= 1") };
+            if (parse.GetValue(continueSteps) is { } cs) spec = spec with { ContinueSteps = cs >= 1 ? cs : throw new UserErrorException($"--continue-steps {cs} must be >= 1") };
             var onlyNames = parse.GetValue(only) is { Length: > 0 } o ? o : null;
+            var eta = new ExperimentEta(ExperimentRunner.Plan(exp, profileName, spec, parse.GetValue(results)!, parse.GetValue(seeds), onlyNames));
+            AnsiConsole.MarkupLine(Markup.Escape($"{exp.Name} ({profileName}, {parse.GetValue(seeds) ?? spec.Seeds} seed(s)): {eta.Summary} to go"));
+            var command = $"clipup experiment run {exp.Name} --profile {profileName}" + (parse.GetValue(seeds) is { } n ? $" --seeds {n}" : "")
+                + (parse.GetValue(denseSteps) is { } ds2 ? $" --dense-steps {ds2}" : "") + (parse.GetValue(continueSteps) is { } cs2 ? $" --continue-steps {cs2}" : "")
+                + (onlyNames is null ? "" : " --only " + string.Join(' ', onlyNames));
             var files = ExperimentRunner.Run(exp, profileName, spec, parse.GetValue(results)!,
-                new SyncProgress<(string Run, TrainProgress Progress)>(p => Console.WriteLine($"{p.Run}: {ProgressView.Describe(p.Progress)}")),
-                m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"), parse.GetValue(seeds), onlyNames);
+                new SyncProgress<(string Run, TrainProgress Progress)>(p => Console.WriteLine(eta.Describe(p.Run, p.Progress))),
+                m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"), parse.GetValue(seeds), onlyNames, command, parse.GetValue(runs));
             AnsiConsole.MarkupLine($"{files.Count} result file(s) written under {Markup.Escape(exp.ResultsDir(parse.GetValue(results)!, profileName))}");
             Console.WriteLine(Report(exp, profileName, parse.GetValue(results)!));
             return 0;
@@ -89,6 +100,8 @@ public static class ExperimentCommand
         if (rows.Count == 0) throw new UserErrorException($"no results under {dir}: run `clipup experiment run {name} --profile {profile}` first");
         var title = $"{name} ({profile}): {question}";
         var md = ExperimentReport.Markdown(title, rows);
+        var claims = ClaimReport.Evaluate(dir, ClaimCatalog.For(name));
+        if (claims.Any(c => c.Interval is not null)) md += Environment.NewLine + "#### Claims" + Environment.NewLine + Environment.NewLine + ClaimReport.Markdown(profile, claims);
         File.WriteAllText(Path.Combine(dir, "report.md"), md);
         File.WriteAllText(Path.Combine(dir, "report.html"), PlotlyHtml.Page(title, [ExperimentReport.Html(title, rows)]));
         return md;

@@ -11,6 +11,11 @@ public sealed record RetrievalMetrics(
     public double Mean => (TextToImageR1 + TextToImageR5 + TextToImageR10 + ImageToTextR1 + ImageToTextR5 + ImageToTextR10) / 6;
 }
 
+/// <summary>Per-query ranks of the correct item (0 = retrieved first), both directions.</summary>
+/// <param name="TextToImage">For each caption, the images ranked above its own.</param>
+/// <param name="ImageToText">For each image, the captions ranked above its best caption.</param>
+public sealed record RetrievalRanks(int[] TextToImage, int[] ImageToText);
+
 /// <summary>
 /// Image↔text retrieval with CLIP_benchmark's protocol (<c>metrics/zeroshot_retrieval.py</c>): cosine scores of
 /// normalised embeddings; text→image R@K = fraction of captions whose image is among the top K images; image→text
@@ -38,6 +43,31 @@ public static class Retrieval
         double[] t2i = ks.Select(k => RecallAtK(scores, positive, k)).ToArray();
         double[] i2t = ks.Select(k => RecallAtK(scores.t(), positive.t(), k)).ToArray();
         return new RetrievalMetrics(t2i[0], t2i[1], t2i[2], i2t[0], i2t[1], i2t[2]);
+    }
+
+    /// <summary>
+    /// Per-query ranks, the evaluation items a confidence interval resamples (Stats.PairedBootstrap): for each caption,
+    /// how many images score above its own image; for each image, how many captions score above its best caption.
+    /// R@K is the fraction of ranks below K (ties count for the query, as in <see cref="RecallAtK"/> up to tie order).
+    /// </summary>
+    public static RetrievalRanks Ranks(Tensor imageEmbeds, Tensor textEmbeds, IReadOnlyList<int> textToImage)
+    {
+        long images = imageEmbeds.shape[0], texts = textEmbeds.shape[0];
+        if (textToImage.Count != texts)
+            throw new ArgumentException($"textToImage has {textToImage.Count} entries but there are {texts} texts");
+        using var scope = torch.NewDisposeScope();
+        var scores = torch.matmul(textEmbeds.to(ScalarType.Float32), imageEmbeds.to(ScalarType.Float32).t()); // [N, I]
+        var target = torch.tensor(textToImage.Select(i => (long)i).ToArray(), device: scores.device);         // [N]
+        var positive = torch.zeros(texts, images, ScalarType.Bool, device: scores.device);
+        positive[torch.arange(texts, device: scores.device), target] = torch.tensor(true);                    // [N, I]
+        return new RetrievalRanks(RanksOf(scores, positive), RanksOf(scores.t(), positive.t()));
+    }
+
+    /// <summary>For each query row, the number of columns scoring strictly above its best positive column.</summary>
+    private static int[] RanksOf(Tensor scores, Tensor positive)
+    {
+        var best = scores.masked_fill(positive.logical_not(), double.NegativeInfinity).amax([1], keepdim: true); // [Q, 1]
+        return scores.gt(best).sum(1).to(ScalarType.Int32).cpu().data<int>().ToArray();                          // [Q]
     }
 
     /// <summary>Percentage of query rows with at least one positive among their top-K columns.</summary>

@@ -34,6 +34,18 @@ public static class ZeroShotClassifier
         return torch.stack(weights, dim: 1).MoveToOuterDisposeScope();                                  // [E, C]
     }
 
+    /// <summary>For each image, the number of classes scoring strictly above its true class (0 = correct top-1).</summary>
+    public static int[] Ranks(Tensor imageEmbeds, Tensor classifier, IReadOnlyList<int> labels)
+    {
+        if (imageEmbeds.shape[0] != labels.Count)
+            throw new ArgumentException($"{imageEmbeds.shape[0]} image embeddings but {labels.Count} labels");
+        using var scope = torch.NewDisposeScope();
+        var logits = torch.matmul(imageEmbeds.to(ScalarType.Float32), classifier.to(imageEmbeds.device));   // [N, C]
+        var target = torch.tensor(labels.Select(l => (long)l).ToArray(), device: logits.device);
+        var own = logits.gather(1, target.unsqueeze(1));                                                 // [N, 1]
+        return logits.gt(own).sum(1).to(ScalarType.Int32).cpu().data<int>().ToArray();
+    }
+
     /// <summary>Accuracy of normalised image embeddings [N, E] against labels, with classifier [E, C].</summary>
     public static ZeroShotMetrics Score(Tensor imageEmbeds, Tensor classifier, IReadOnlyList<int> labels)
     {

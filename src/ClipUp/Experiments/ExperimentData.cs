@@ -39,13 +39,54 @@ public static class ExperimentData
             }
             return Path.Combine(dir, spec["synthetic:".Length..] + ".tsv");
         }
-        if (spec.StartsWith("data:", StringComparison.Ordinal)) return Path.Combine(Root(), spec["data:".Length..]);
+        if (spec.StartsWith("data:", StringComparison.Ordinal))
+        {
+            var parts = spec["data:".Length..].Split('+');
+            var first = Path.Combine(Root(), parts[0]);
+            return parts.Length == 1 ? first : Concatenate(first, parts[1..].Select(p => Path.Combine(Path.GetDirectoryName(first)!, p)).ToList(), resultsDir);
+        }
         return spec;
     }
 
-    public static RunConfig RunConfigFor(ProfileSpec p, string outDir, int seed)
+    /// <summary>
+    /// <c>data:fashion/train.tsv+extra.tsv</c>: tables of one folder (same columns, images in the same images/) read as
+    /// one, written once under results/_data with absolute image paths so that the concatenation reads like any table.
+    /// </summary>
+    private static string Concatenate(string first, IReadOnlyList<string> rest, string resultsDir)
     {
-        var resultsDir = Path.GetFullPath(Path.Combine(outDir, "..", "..", ".."));
+        var name = string.Join("+", new[] { first }.Concat(rest).Select(Path.GetFileNameWithoutExtension));
+        var folder = Path.GetFileName(Path.GetDirectoryName(first)!);
+        var target = Path.Combine(resultsDir, "_data", $"{folder}-{name}.tsv");
+        if (File.Exists(target)) return target;
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var images = DataConfig.DefaultImageRoot(first);
+        var lines = new List<string>();
+        string? header = null;
+        foreach (var table in new[] { first }.Concat(rest))
+        {
+            if (!File.Exists(table)) throw new FileNotFoundException($"{table} not found: the profile's data names it (data folder {Root()})", table);
+            var rows = File.ReadAllLines(table);
+            if (header is null) { header = rows[0]; lines.Add(header); }
+            else if (rows[0] != header) throw new InvalidDataException($"{table} has other columns than {first}: only tables of the same columns concatenate");
+            int imageColumn = Array.IndexOf(header.Split('\t'), "image");
+            foreach (var row in rows.Skip(1))
+            {
+                var cells = row.Split('\t');
+                if (imageColumn >= 0 && imageColumn < cells.Length && !Path.IsPathRooted(cells[imageColumn]))
+                    cells[imageColumn] = Path.Combine(images, cells[imageColumn]);
+                lines.Add(string.Join('\t', cells));
+            }
+        }
+        var tmp = target + ".tmp";
+        File.WriteAllLines(tmp, lines);
+        File.Move(tmp, target, overwrite: true);
+        return target;
+    }
+
+    /// <param name="dataDir">Where generated data (synthetic sets, concatenated tables) goes; default: three levels above <paramref name="outDir"/>.</param>
+    public static RunConfig RunConfigFor(ProfileSpec p, string outDir, int seed, string? dataDir = null)
+    {
+        var resultsDir = dataDir is null ? Path.GetFullPath(Path.Combine(outDir, "..", "..", "..")) : Path.GetFullPath(Path.Combine(dataDir, ".."));
         return new RunConfig
         {
             Model = p.Preset, ContextLength = p.ContextLength, Device = p.Device, Out = outDir,
@@ -60,6 +101,7 @@ public static class ExperimentData
             {
                 Retrieval = p.RetrievalEval is { } r ? Resolve(r, resultsDir) : null,
                 ZeroShot = p.ZeroShotEval is { } z ? Resolve(z, resultsDir) : null, ZeroShotLimit = p.ZeroShotLimit,
+                ZeroShotAttributes = p.ZeroShotAttributes ?? [],
             },
         };
     }

@@ -20,12 +20,14 @@ public static class ExperimentReport
         ("retrieval.text_to_image_r1", "T→I R@1"), ("retrieval.text_to_image_r5", "T→I R@5"), ("retrieval.text_to_image_r10", "T→I R@10"),
         ("retrieval.image_to_text_r1", "I→T R@1"), ("retrieval.image_to_text_r5", "I→T R@5"), ("retrieval.image_to_text_r10", "I→T R@10"),
         ("zero_shot.top1", "0-shot top-1"), ("zero_shot.top5", "0-shot top-5"),
+        ("zero_shot_attributes.articleType.top1", "articleType top-1"), ("zero_shot_attributes.baseColour.top1", "baseColour top-1"),
         ("accounting.total_params", "params"), ("accounting.active_params", "active params"),
         ("accounting.forward_gflops", "GFLOPs/sample"), ("routing.dropped_fraction", "dropped"),
         // MoDE experiments (ModeExperimentRunner): training compute relative to one dense run, (27 + 5n)/32 in the
         // paper; inference FLOPs relative to one model; how well the clustering recovers the mixture's domains.
         ("cost.relative_training_compute", "train compute ×"), ("cost.inference_flops_ratio", "inference FLOPs ×"),
         ("clustering.domain_ari", "domain ARI"),
+        ("samples_per_second", "samples/s"),
     ];
 
     public static IReadOnlyList<JsonObject> Load(string dir) =>
@@ -75,6 +77,7 @@ public static class ExperimentReport
         if (!r.Metrics.TryGetValue(path, out var m)) return "–";
         string F(double v) => path.EndsWith("params", StringComparison.Ordinal) ? $"{v / 1e6:F1}M"
             : path.EndsWith("fraction", StringComparison.Ordinal) ? $"{100 * v:F1}%"
+            : path == "samples_per_second" ? v.ToString("F0", CultureInfo.InvariantCulture)
             : path.StartsWith("cost.", StringComparison.Ordinal) || path.StartsWith("clustering.", StringComparison.Ordinal) ? v.ToString("F2", CultureInfo.InvariantCulture)
             : v.ToString("F1", CultureInfo.InvariantCulture);
         return r.Seeds > 1 && m.Std > 0 ? $"{F(m.Mean)} ± {F(m.Std)}" : F(m.Mean);

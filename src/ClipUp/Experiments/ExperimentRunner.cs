@@ -15,26 +15,61 @@ namespace ClipUp.Experiments;
 /// </summary>
 public static class ExperimentRunner
 {
+    /// <summary>
+    /// Where a run's checkpoints go: <c>&lt;runsRoot&gt;/&lt;experiment&gt;/&lt;profile&gt;/seed&lt;k&gt;/&lt;variant&gt;/checkpoints/</c>
+    /// (the CLI's runsRoot is the repository's <c>runs/</c>), so that any arm's final weights can be evaluated with
+    /// <c>clipup eval --weights</c> on other data; without a runsRoot, inside the results folder under <c>runs/</c>.
+    /// </summary>
+    public static string RunDir(string resultsRoot, string? runsRoot, ExperimentSpec experiment, string profile, int seed, string variant) =>
+        runsRoot is null
+            ? Path.Combine(experiment.ResultsDir(resultsRoot, profile), "runs", $"seed{seed}", variant)
+            : Path.Combine(runsRoot, experiment.Name, profile, $"seed{seed}", variant);
+
+    /// <summary>
+    /// The training runs a call of <see cref="Run"/> still has to do, in order, with their steps (what an ETA is
+    /// computed from): each seed's dense baseline(s) unless reusable, then every variant without a result file.
+    /// </summary>
+    public static IReadOnlyList<(string Run, int Steps)> Plan(ExperimentSpec experiment, string profileName, ProfileSpec profile, string resultsRoot,
+        int? seeds = null, IReadOnlyCollection<string>? only = null)
+    {
+        var dir = experiment.ResultsDir(resultsRoot, profileName);
+        var plan = new List<(string, int)>();
+        for (int seed = 0; seed < (seeds ?? profile.Seeds); seed++)
+        {
+            var variants = profile.VariantsOf(experiment, only?.Where(n => n != "dense").ToList() is { Count: > 0 } o ? o : null);
+            var todo = variants.Where(v => !File.Exists(Path.Combine(dir, $"{v.Name}-seed{seed}.json"))).ToList();
+            var baselines = todo.Where(v => v.Start == StartFrom.DenseBaseline).Select(v => v.BaselineName).ToHashSet();
+            if (only is null || only.Contains("dense")) baselines.Add("dense");
+            foreach (var b in baselines.Where(b => !File.Exists(Path.Combine(dir, $"{b}-seed{seed}.json"))))
+                plan.Add(($"{b} s{seed}", profile.DenseSteps));
+            foreach (var v in todo)
+                plan.Add(($"{v.Name} s{seed}", v.Start == StartFrom.Scratch ? profile.DenseSteps + profile.ContinueSteps : profile.ContinueSteps));
+        }
+        return plan;
+    }
+
     public static IReadOnlyList<string> Run(ExperimentSpec experiment, string profileName, ProfileSpec profile, string resultsRoot,
         IProgress<(string Run, TrainProgress Progress)>? progress = null, Action<string>? log = null, int? seeds = null,
-        IReadOnlyCollection<string>? only = null)
+        IReadOnlyCollection<string>? only = null, string? command = null, string? runsRoot = null)
     {
         var dir = experiment.ResultsDir(resultsRoot, profileName);
         Directory.CreateDirectory(dir);
         var written = new List<string>();
+        var onlyVariants = only?.Where(n => n != "dense").ToList() is { Count: > 0 } o ? o : null;
         for (int seed = 0; seed < (seeds ?? profile.Seeds); seed++)
         {
-            var baseConfig = ExperimentData.RunConfigFor(profile, Path.Combine(dir, "runs", $"seed{seed}"), seed);
+            var baseConfig = ExperimentData.RunConfigFor(profile, Path.GetDirectoryName(RunDir(resultsRoot, runsRoot, experiment, profileName, seed, "x"))!, seed,
+                dataDir: runsRoot is null ? null : Path.Combine(runsRoot, "_data"));
             // One dense baseline per (backbone, width), trained once per seed and shared by every variant continuing it.
             var baselines = new Dictionary<string, ClipModelBase>();
             ClipModelBase BaselineOf(Variant v) =>
                 baselines.TryGetValue(v.BaselineName, out var m) ? m
                 : baselines[v.BaselineName] = Baseline(experiment, profile, dir, baseConfig with { Width = v.Width }, seed, v.Shared, v.BaselineName,
-                    progress, log, written);
+                    progress, log, written, command);
             if (only is null || only.Contains("dense")) BaselineOf(new Variant("dense", ""));
-            foreach (var v in experiment.Variants)
+            foreach (var v in profile.VariantsOf(experiment, onlyVariants))
             {
-                if (only != null && !only.Contains(v.Name)) continue;
+                if (only != null && onlyVariants is null) continue;
                 var file = Path.Combine(dir, $"{v.Name}-seed{seed}.json");
                 if (File.Exists(file)) { log?.Invoke($"{v.Name} seed {seed}: done before ({file})"); continue; }
                 var start = v.Start == StartFrom.DenseBaseline ? BaselineOf(v) : null;
@@ -49,7 +84,7 @@ public static class ExperimentRunner
                 var config = baseConfig with { Out = Path.Combine(baseConfig.Out, v.Name), Train = train, Width = v.Width, Moe = v.Moe };
                 var result = Train(config, model, v.Moe is not null, $"{v.Name} s{seed}", progress, log);
                 Write(file, experiment, profileName, v.Name, v.Description, seed, config, result, profile,
-                    totalSteps: profile.DenseSteps + profile.ContinueSteps);
+                    totalSteps: profile.DenseSteps + profile.ContinueSteps, command);
                 written.Add(file);
             }
         }
@@ -57,7 +92,7 @@ public static class ExperimentRunner
     }
 
     private static ClipModelBase Baseline(ExperimentSpec experiment, ProfileSpec profile, string dir, RunConfig baseConfig, int seed,
-        bool shared, string name, IProgress<(string, TrainProgress)>? progress, Action<string>? log, List<string> written)
+        bool shared, string name, IProgress<(string, TrainProgress)>? progress, Action<string>? log, List<string> written, string? command)
     {
         var config = baseConfig with { Out = Path.Combine(baseConfig.Out, name), Train = baseConfig.Train with { Steps = profile.DenseSteps } };
         var modelConfig = config.ModelConfig();
@@ -73,7 +108,7 @@ public static class ExperimentRunner
         var result = Train(config, model, moe: false, $"{name} s{seed}", progress, log);
         var description = (shared ? "dense shared-backbone baseline" : "dense baseline") + (baseConfig.Width == 1.0 ? "" : $" at width ×{baseConfig.Width}");
         Write(file, experiment, "", name, description, seed, config, result, profile,
-            totalSteps: profile.DenseSteps);
+            totalSteps: profile.DenseSteps, command);
         written.Add(file);
         return result.Model;
     }
@@ -106,7 +141,7 @@ public static class ExperimentRunner
         });
 
     private static void Write(string file, ExperimentSpec experiment, string profile, string variant, string description, int seed,
-        RunConfig config, TrainRunResult result, ProfileSpec spec, int totalSteps)
+        RunConfig config, TrainRunResult result, ProfileSpec spec, int totalSteps, string? command)
     {
         var json = TrainRun.ResultJson(config, result);
         json["experiment"] = experiment.Name;
@@ -117,9 +152,14 @@ public static class ExperimentRunner
         json["batch_size"] = spec.BatchSize;
         json["commit"] = Provenance.Commit();
         json["device_name"] = Provenance.DeviceName(config.Device);
+        json["machine"] = Provenance.Machine();
+        json["command"] = command;
+        json["checkpoint"] = result.Train.LastCheckpoint;
         json["accounting"] = ModelAccounting.ToJson(result.Model);
         json["routing"] = ModelAccounting.RoutingJson(result.OutDir);
         json["config"] = JsonNode.Parse(JsonConfig.Serialize(config));
+        // Every evaluation item's rank: what ClaimReport resamples for the paired confidence intervals.
+        json["items"] = new JsonObject(result.Eval.Ranks.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)new JsonArray(r.Value.Select(x => (JsonNode?)x).ToArray()))));
         var tmp = file + ".tmp";
         File.WriteAllText(tmp, json.ToJsonString(JsonConfig.Options));
         File.Move(tmp, file, overwrite: true);

@@ -24,10 +24,17 @@ public sealed record Variant(string Name, string Description, MoeConfig? Moe = n
     public string BaselineName => (Shared ? "dense-shared" : "dense") + (Width == 1.0 ? "" : $"-x{Width.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
 }
 
-/// <summary>Model, data and budget of one profile: smoke (CPU, CI, notebooks) or full (one GPU).</summary>
+/// <summary>Model, data and budget of one profile: smoke (CPU, CI, notebooks), cpu (real data on 2 cores) or full (one GPU).</summary>
+/// <param name="ZeroShotAttributes">Attribute columns of the retrieval table classified zero-shot (fashion: articleType, baseColour).</param>
+/// <param name="SkipVariants">Variants this profile leaves out unless named with <c>--only</c> (the cpu profile's time budget).</param>
 public sealed record ProfileSpec(string Preset, int ContextLength, string Data, int DenseSteps, int ContinueSteps, int BatchSize,
-    double LearningRate, int Seeds, string Device, string? RetrievalEval, string? ZeroShotEval, int ZeroShotLimit = 0)
+    double LearningRate, int Seeds, string Device, string? RetrievalEval, string? ZeroShotEval, int ZeroShotLimit = 0,
+    IReadOnlyList<string>? ZeroShotAttributes = null, IReadOnlyList<string>? SkipVariants = null)
 {
+    /// <summary>The variants of <paramref name="experiment"/> this profile runs: all but <see cref="SkipVariants"/>, or exactly <paramref name="only"/>.</summary>
+    public IReadOnlyList<Variant> VariantsOf(ExperimentSpec experiment, IReadOnlyCollection<string>? only = null) =>
+        experiment.Variants.Where(v => only is not null ? only.Contains(v.Name) : SkipVariants?.Contains(v.Name) != true).ToList();
+
     /// <summary>The architecture this profile trains, at a width factor: what a notebook predicts FLOPs and parameters from.</summary>
     public ClipConfig ModelConfig(double width = 1.0) => new RunConfig { Model = Preset, ContextLength = ContextLength, Width = width }.ModelConfig();
 }

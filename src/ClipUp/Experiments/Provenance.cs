@@ -21,6 +21,19 @@ public static class Provenance
         catch (Exception) { return "unknown"; }
     }
 
+    /// <summary>The machine a result was measured on: CPU model, cores, OS ("AMD EPYC 7B13 × 2 cores, Debian GNU/Linux 12").</summary>
+    public static string Machine()
+    {
+        string cpu = "unknown CPU";
+        try
+        {
+            if (File.Exists("/proc/cpuinfo") && File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) is { } line)
+                cpu = line[(line.IndexOf(':') + 1)..].Trim();
+        }
+        catch (IOException) { }
+        return $"{cpu} × {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
+    }
+
     public static string DeviceName(string deviceSpec)
     {
         var checks = Doctor.Run();

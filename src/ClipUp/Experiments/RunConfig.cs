@@ -40,6 +40,11 @@ public sealed record EvalConfig
     public string? Retrieval { get; init; }
     /// <summary>An ImageFolder (one sub-folder per class, e.g. cifar10/train) for zero-shot classification.</summary>
     public string? ZeroShot { get; init; }
+    /// <summary>
+    /// Attribute columns of the retrieval table to classify zero-shot with product prompts (fashion: articleType,
+    /// baseColour); the classes are each column's distinct values.
+    /// </summary>
+    public IReadOnlyList<string> ZeroShotAttributes { get; init; } = [];
     /// <summary>Cap on the number of zero-shot images (0 = all).</summary>
     public int ZeroShotLimit { get; init; }
     public int BatchSize { get; init; } = 256;
@@ -89,6 +94,8 @@ public sealed record RunConfig
         if (Data.Workers < 1) throw new ArgumentException($"data.workers {Data.Workers} must be >= 1");
         if (Data.MaxErrorFraction is < 0 or > 1) throw new ArgumentException($"data.max_error_fraction {Data.MaxErrorFraction} must be in [0, 1]");
         if (Eval.Retrieval is { } r && !File.Exists(r)) throw new FileNotFoundException($"eval.retrieval {r} not found", r);
+        if (Eval.ZeroShotAttributes.Count > 0 && Eval.Retrieval is null)
+            throw new ArgumentException("eval.zero_shot_attributes names columns of the retrieval table: set eval.retrieval too");
         if (Eval.ZeroShot is { } z && !Directory.Exists(z)) throw new DirectoryNotFoundException($"eval.zero_shot folder {z} not found");
         return this;
     }

@@ -30,7 +30,13 @@ public sealed record TrainRunOptions
 }
 
 /// <summary>The outcome of <see cref="TrainRun.Execute"/>, also written to <c>out/results.json</c>.</summary>
-public sealed record TrainRunResult(string OutDir, TrainResult Train, EvalResult Eval, double Seconds, ClipModelBase Model);
+public sealed record TrainRunResult(string OutDir, TrainResult Train, EvalResult Eval, double Seconds, ClipModelBase Model)
+{
+    /// <summary>Seconds spent in training steps by this process (evaluation and set-up excluded).</summary>
+    public double TrainSeconds { get; init; }
+    /// <summary>Training samples per second of this process (steps it ran × batch / <see cref="TrainSeconds"/>).</summary>
+    public double SamplesPerSecond { get; init; }
+}
 
 /// <summary>
 /// One training run from a <see cref="RunConfig"/>: data → loader → trainer (resumable) → evaluation → results.json.
@@ -81,9 +87,15 @@ public static class TrainRun
             start = Checkpoint.Restore(latest, model, trainer, stream).Step;
             options.Log?.Invoke($"resumed from {latest} at step {start}");
         }
+        var trainClock = Stopwatch.StartNew();
         var train = trainer.Run(stream, start, options.StopAtStep, options.Cancel);
+        double trainSeconds = trainClock.Elapsed.TotalSeconds;
         var eval = Evaluation.Run(model, config.Eval, device, tokenizer);
-        var result = new TrainRunResult(config.Out, train, eval, clock.Elapsed.TotalSeconds, model);
+        var result = new TrainRunResult(config.Out, train, eval, clock.Elapsed.TotalSeconds, model)
+        {
+            TrainSeconds = trainSeconds,
+            SamplesPerSecond = trainSeconds > 0 ? (train.Steps - start) * (double)config.Train.BatchSize * config.Train.GradAccumulation / trainSeconds : 0,
+        };
         File.WriteAllText(Path.Combine(config.Out, "results.json"), ResultJson(config, result).ToJsonString(JsonConfig.Options));
         return result;
     }
@@ -121,9 +133,13 @@ public static class TrainRun
             ["skipped_samples"] = r.Train.SkippedSamples.Count,
             ["parameters"] = counts.Total,
             ["seconds"] = r.Seconds,
+            ["train_seconds"] = r.TrainSeconds,
+            ["samples_per_second"] = r.SamplesPerSecond,
             ["device"] = config.Device,
             ["retrieval"] = r.Eval.Retrieval is null ? null : System.Text.Json.JsonSerializer.SerializeToNode(r.Eval.Retrieval, JsonConfig.Options),
             ["zero_shot"] = r.Eval.ZeroShot is null ? null : System.Text.Json.JsonSerializer.SerializeToNode(r.Eval.ZeroShot, JsonConfig.Options),
+            ["zero_shot_attributes"] = r.Eval.Attributes.Count == 0 ? null
+                : new JsonObject(r.Eval.Attributes.Select(a => KeyValuePair.Create(a.Key, System.Text.Json.JsonSerializer.SerializeToNode(a.Value, JsonConfig.Options)))),
             ["clipup_version"] = Info.Version,
         };
     }

@@ -34,4 +34,23 @@ public class RetrievalTests
         Assert.Equal(100.0, m.ImageToTextR1, 9);
         Assert.Equal(100.0 * 2 / 3, m.TextToImageR1, 9);   // t0 (image 0) is nearest image 1: miss
     }
+
+    [Fact]
+    public void PerQueryRanksReproduceEveryRecallWithoutTies()
+    {
+        // Random embeddings have no ties, so R@K from the ranks must equal Compute's topk recall exactly.
+        var g = new Generator(7);
+        var images = nn.functional.normalize(torch.randn(40, 16, generator: g), dim: -1);
+        var texts = nn.functional.normalize(torch.randn(120, 16, generator: g), dim: -1);
+        var toImage = Enumerable.Range(0, 120).Select(i => i % 40).ToArray();
+        var m = Retrieval.Compute(images, texts, toImage);
+        var r = Retrieval.Ranks(images, texts, toImage);
+        double Recall(int[] ranks, int k) => 100.0 * ranks.Count(x => x < k) / ranks.Length;
+        Assert.Equal(m.TextToImageR1, Recall(r.TextToImage, 1), 9);
+        Assert.Equal(m.TextToImageR10, Recall(r.TextToImage, 10), 9);
+        Assert.Equal(m.ImageToTextR1, Recall(r.ImageToText, 1), 9);
+        Assert.Equal(m.ImageToTextR5, Recall(r.ImageToText, 5), 9);
+        Assert.Equal(120, r.TextToImage.Length);
+        Assert.Equal(40, r.ImageToText.Length);
+    }
 }

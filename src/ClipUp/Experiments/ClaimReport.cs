@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using ClipUp.Stats;
+
+namespace ClipUp.Experiments;
+
+/// <summary>A claim's verdict on one metric: the paired interval over seeds × items, and the status it implies.</summary>
+/// <param name="Interval">Null when no seed has both arms with this metric's items.</param>
+public sealed record ClaimResult(Claim Claim, string Metric, Interval? Interval)
+{
+    public ClaimStatus? Status => Interval is null ? null : ClaimStatusRule.Decide(Interval, Claim.Expected);
+}
+
+/// <summary>
+/// Decides claims from an experiment's result files: for each seed where both arms finished, the per-item rank arrays
+/// (<c>items</c>) give paired differences; <see cref="PairedBootstrap"/> gives the interval; the status follows.
+/// </summary>
+public static class ClaimReport
+{
+    public static IReadOnlyList<ClaimResult> Evaluate(string resultsDir, IEnumerable<Claim> claims, IReadOnlyList<string>? metrics = null)
+    {
+        var results = ExperimentReport.Load(resultsDir);
+        var list = new List<ClaimResult>();
+        foreach (var claim in claims)
+            foreach (var metric in metrics ?? ClaimCatalog.Metrics)
+            {
+                var seeds = new List<SeedDifferences>();
+                foreach (var v in results.Where(r => (string?)r["variant"] == claim.Variant).OrderBy(r => (int)r["seed"]!))
+                {
+                    var b = results.FirstOrDefault(r => (string?)r["variant"] == claim.Baseline && (int)r["seed"]! == (int)v["seed"]!);
+                    if (b is null || Ranks(v) is not { } vr || Ranks(b) is not { } br) continue;
+                    if (ItemMetrics.Difference(metric, vr, br) is { } d) seeds.Add(d);
+                }
+                list.Add(new ClaimResult(claim, metric, seeds.Count == 0 ? null : PairedBootstrap.Compute(seeds)));
+            }
+        return list;
+    }
+
+    /// <summary>The per-item ranks a result file holds (<c>items</c>), or null for results written before they were kept.</summary>
+    public static IReadOnlyDictionary<string, int[]>? Ranks(JsonObject result) =>
+        result["items"] is JsonObject items
+            ? items.ToDictionary(p => p.Key, p => p.Value!.AsArray().Select(x => (int)x!).ToArray())
+            : null;
+
+    /// <summary>"+1.23 [−0.40, +2.90]": the difference in points with its interval.</summary>
+    public static string Format(Interval i) =>
+        $"{Signed(i.Mean)} [{Signed(i.Lower)}, {Signed(i.Upper)}]";
+
+    private static string Signed(double v) => (v >= 0 ? "+" : "−") + Math.Abs(v).ToString("F2", CultureInfo.InvariantCulture);
+
+    public static string Markdown(string profile, IReadOnlyList<ClaimResult> rows)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"Paired differences variant − baseline in points, mean over seeds with a 95% interval (seeds × items bootstrap); profile {profile}.").AppendLine();
+        sb.AppendLine("| claim | variant − baseline | metric | difference [95% CI] | seeds | status |");
+        sb.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (var r in rows)
+            sb.AppendLine($"| {r.Claim.Id}: {r.Claim.Statement} | {r.Claim.Variant} − {r.Claim.Baseline} | {ItemMetrics.Titles.GetValueOrDefault(r.Metric, r.Metric)} | "
+                + (r.Interval is { } i ? $"{Format(i)} | {i.Seeds} | **{r.Status!.Value.Word()}**" : "– | 0 | not run") + " |");
+        return sb.ToString();
+    }
+}
