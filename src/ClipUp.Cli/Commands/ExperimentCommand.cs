@@ -60,7 +60,8 @@ public static class ExperimentCommand
         });
 
         var reportName = new Argument<string>("name") { Description = "Experiment name." };
-        var report = new Command("report", "Markdown and HTML tables (mean ± std over seeds) of an experiment's results.") { reportName, profile, results };
+        var against = new Option<string?>("--against") { Description = "Committed results root to compare a rerun with (e.g. results): is each claim's rerun difference inside the committed interval?" };
+        var report = new Command("report", "Markdown and HTML tables (mean ± std over seeds, claims with 95% intervals) of an experiment's results.") { reportName, profile, results, against };
         report.SetAction(parse =>
         {
             var reported = parse.GetValue(reportName)!;
@@ -72,6 +73,16 @@ public static class ExperimentCommand
             }
             var exp = ExperimentCatalog.Get(reported);
             Console.WriteLine(Report(exp, parse.GetValue(profile)!, parse.GetValue(results)!));
+            if (parse.GetValue(against) is { } committedRoot)
+            {
+                var claims = ClaimCatalog.For(exp.Name).ToList();
+                var committedDir = exp.ResultsDir(committedRoot, parse.GetValue(profile)!);
+                if (ExperimentReport.Load(committedDir).Count == 0) throw new UserErrorException($"--against {committedRoot}: no results under {committedDir}");
+                Console.WriteLine($"#### Rerun ({parse.GetValue(results)}) against {committedDir}");
+                Console.WriteLine();
+                Console.WriteLine(ClaimReport.CompareMarkdown(ClaimReport.Evaluate(exp.ResultsDir(parse.GetValue(results)!, parse.GetValue(profile)!), claims),
+                    ClaimReport.Evaluate(committedDir, claims)));
+            }
             return 0;
         });
         return new Command("experiment", "Named experiments of the paper reproductions: list, run, report.") { list, run, report };

@@ -60,4 +60,23 @@ public static class ClaimReport
                 + (r.Interval is { } i ? $"{Format(i)} | {i.Seeds} | **{r.Status!.Value.Word()}**" : "– | 0 | not run") + " |");
         return sb.ToString();
     }
+
+    /// <summary>
+    /// A rerun against committed results: for each claim and metric, whether the rerun's mean difference falls inside the
+    /// committed interval (what "reproduces within the intervals" means for a user who reran an experiment elsewhere).
+    /// </summary>
+    public static string CompareMarkdown(IReadOnlyList<ClaimResult> rerun, IReadOnlyList<ClaimResult> committed)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| claim | metric | rerun difference | committed difference [95% CI] | rerun inside |");
+        sb.AppendLine("| --- | --- | --- | --- | --- |");
+        foreach (var r in rerun)
+        {
+            var c = committed.FirstOrDefault(x => x.Claim.Id == r.Claim.Id && x.Metric == r.Metric);
+            string inside = r.Interval is { } ri && c?.Interval is { } ci ? (ri.Mean >= ci.Lower && ri.Mean <= ci.Upper ? "yes" : "**no**") : "–";
+            sb.AppendLine($"| {r.Claim.Id} {r.Claim.Variant} − {r.Claim.Baseline} | {ItemMetrics.Titles.GetValueOrDefault(r.Metric, r.Metric)} | "
+                + $"{(r.Interval is { } a ? Signed(a.Mean) : "–")} | {(c?.Interval is { } b ? Format(b) : "–")} | {inside} |");
+        }
+        return sb.ToString();
+    }
 }

@@ -74,6 +74,10 @@ public sealed class CpuProfileTests : IDisposable
         Assert.True(primary.Interval.Lower <= primary.Interval.Mean && primary.Interval.Mean <= primary.Interval.Upper);
         Assert.Equal(ClaimStatusRule.Decide(primary.Interval, +1), primary.Status);
         Assert.Contains("| a1:", ClaimReport.Markdown("cpu", claims));
+        // A rerun identical to the committed results lies inside every committed interval.
+        var compared = ClaimReport.CompareMarkdown(claims, claims);
+        Assert.Contains("| yes |", compared);
+        Assert.DoesNotContain("**no**", compared);
 
         // Resumable: a second call finds every result and trains nothing.
         Assert.Empty(ExperimentRunner.Plan(spec, "cpu", Reduced(), results));
