@@ -11,13 +11,14 @@ public static class NotebooksCommand
     public static Command Notebooks()
     {
         var files = new Argument<string[]>("notebooks") { Description = "Notebooks to run, in order (e.g. notebooks/*.ipynb).", Arity = ArgumentArity.OneOrMore };
-        var profile = new Option<string>("--profile") { Description = "smoke (CPU, minutes) or full (one GPU); visible to notebook code as Profile.", DefaultValueFactory = _ => "smoke" };
+        var profile = new Option<string>("--profile") { Description = "The profile to show (smoke, full, ...): used where its results are committed under results/, else smoke; visible to notebook code as Profile.", DefaultValueFactory = _ => "smoke" };
         var outDir = new Option<string?>("--out") { Description = "Write executed notebooks here instead of in place." };
         var run = new Command("run", "Execute notebooks top to bottom and write their outputs.") { files, profile, outDir };
         run.SetAction(async (parse, ct) =>
         {
             var p = parse.GetValue(profile)!;
-            if (p is not ("smoke" or "full")) throw new UserErrorException($"--profile {p}: use smoke or full");
+            try { NotebookProfile.Validate(p); }
+            catch (ArgumentException e) { throw new UserErrorException($"--profile {p}: {e.Message}"); }
             var summary = await NotebookRunner.RunAsync(parse.GetValue(files)!, p, parse.GetValue(outDir), ct);
             var table = new Table().AddColumns("notebook", "status", "seconds", "failing cell");
             foreach (var r in summary.Results)

@@ -25,12 +25,11 @@ public sealed class NotebookEngine
     private System.Collections.Immutable.ImmutableList<string> history = [];
     private int generation;
 
-    /// <param name="profile"><c>smoke</c> or <c>full</c>, exposed to cells as <c>Profile</c>.</param>
+    /// <param name="profile">The profile cells see as <c>Profile</c> (smoke, full, ...; <see cref="NotebookProfile.Choose"/> picks it).</param>
     /// <param name="notebookDir">Exposed as <c>NotebookDir</c>; also the base folder of <c>#r</c> and <c>#load</c> paths.</param>
     public NotebookEngine(string profile, string notebookDir)
     {
-        if (profile is not ("smoke" or "full"))
-            throw new ArgumentException($"profile '{profile}' is not known: use smoke or full", nameof(profile));
+        NotebookProfile.Validate(profile);
         NotebookDir = Path.GetFullPath(notebookDir);
         globals = new NotebookGlobals(this, profile, NotebookDir);
         ConsoleCapture.Install();

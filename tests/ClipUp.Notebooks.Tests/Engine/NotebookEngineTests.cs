@@ -126,10 +126,10 @@ public class NotebookEngineTests
     }
 
     [Fact]
-    public void AnUnknownProfileIsRefusedWithTheChoices()
+    public void AMalformedProfileNameIsRefusedWithTheRule()
     {
-        var e = Assert.Throws<ArgumentException>(() => new NotebookEngine("quick", "."));
-        Assert.Contains("profile 'quick' is not known: use smoke or full", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => new NotebookEngine("Full profile", "."));
+        Assert.Contains("profile 'Full profile' is not a profile name: use lower-case letters, digits and '-'", e.Message);
     }
 
     [Fact]

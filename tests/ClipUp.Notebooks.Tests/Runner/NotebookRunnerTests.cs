@@ -105,7 +105,7 @@ public class NotebookRunnerTests
     public async Task AMissingNotebookOrAnUnknownProfileIsRefusedBeforeAnythingRuns()
     {
         await Assert.ThrowsAsync<FileNotFoundException>(() => NotebookRunner.RunAsync(["/nonexistent/x.ipynb"], "smoke", null, TestContext.Current.CancellationToken));
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => NotebookRunner.RunAsync([], "fast", null, TestContext.Current.CancellationToken));
-        Assert.Contains("profile 'fast' is not known", e.Message);
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => NotebookRunner.RunAsync([], "Fast!", null, TestContext.Current.CancellationToken));
+        Assert.Contains("profile 'Fast!' is not a profile name", e.Message);
     }
 }
