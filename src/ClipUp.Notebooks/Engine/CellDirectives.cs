@@ -39,7 +39,7 @@ public static partial class CellDirectives
     }
 
     /// <summary>The bootstrap line: <c>#load "clipup.csx"</c>, with or without a folder in front.</summary>
-    X
+    [GeneratedRegex("""^#load\s+"([^"]*[/\\])?clipup\.csx"\s*$""")]
     private static partial Regex Bootstrap();
 
     [GeneratedRegex("""^#r\s+"nuget:\s*(?<name>[^,"]+)(,\s*(?<version>[^"]*))?"\s*$""", RegexOptions.IgnoreCase)]
