@@ -7,7 +7,7 @@ namespace ClipUp.Notebooks;
 
 /// <summary>
 /// Microsoft.Data.Analysis data frames as an HTML table and an aligned plain-text table (first <see cref="MaxRows"/>
-/// rows). Floating-point cells show 4 significant digits (<see cref="Num.Sig"/>): a table never prints
+/// rows). Floating-point cells show at most 4 significant digits (<see cref="Num.Short"/>): a table never prints
 /// <c>0.9999999403953552</c>; a notebook that wants percent or parameter counts formats the column itself (<see cref="Num"/>).
 /// </summary>
 internal static class DataFrameFormatter
@@ -20,12 +20,12 @@ internal static class DataFrameFormatter
         [Mime.Plain] = Plain(df),
     };
 
-    /// <summary>The text of one cell: floating point to 4 significant digits, the rest as <see cref="Display.PlainText"/>.</summary>
+    /// <summary>The text of one cell: floating point to at most 4 significant digits, the rest as <see cref="Display.PlainText"/>.</summary>
     public static string Cell(object? value) => value switch
     {
         null => "null",
-        double d => Num.Sig(d),
-        float f => Num.Sig(f),
+        double d => Num.Short(d),
+        float f => Num.Short(f),
         _ => Display.PlainText(value),
     };
 

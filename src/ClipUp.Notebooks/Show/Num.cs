@@ -53,6 +53,19 @@ public static class Num
         return rounded.ToString("F" + decimals, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// At most <paramref name="digits"/> significant digits without trailing zeros, for table cells of unknown meaning:
+    /// 2.5 → "2.5", 0.9999999403953552 → "1", 1234.5678 → "1235", 2.3684760682113164E-15 → "2.368e-15".
+    /// </summary>
+    public static string Short(double x, int digits = 4)
+    {
+        var s = Sig(x, digits);
+        var e = s.IndexOf('e', StringComparison.Ordinal);
+        var (mantissa, exponent) = e < 0 ? (s, "") : (s[..e], s[e..]);
+        if (mantissa.Contains('.', StringComparison.Ordinal)) mantissa = mantissa.TrimEnd('0').TrimEnd('.');
+        return mantissa + exponent;
+    }
+
     /// <summary>A mean with its interval: "63.2% [58.1, 68.3]" (both in percent).</summary>
     public static string PercentWithInterval(double percent, double low, double high, int decimals = 1) =>
         $"{Percent(percent, decimals)} [{low.ToString("F" + decimals, CultureInfo.InvariantCulture)}, {high.ToString("F" + decimals, CultureInfo.InvariantCulture)}]";

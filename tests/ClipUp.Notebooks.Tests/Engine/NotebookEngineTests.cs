@@ -95,6 +95,17 @@ public class NotebookEngineTests
     }
 
     [Fact]
+    public async Task TheBootstrapLineForOtherKernelsIsSkippedAndAnyOtherLoadIsCompiled()
+    {
+        // notebooks/clipup.csx uses .NET Interactive's API; this kernel must not compile it (it has no such API).
+        var cells = await Cells.RunAsync("// comment\n#load \"clipup.csx\"", "#load \"../notebooks/clipup.csx\"\n1 + 1");
+        Assert.All(cells, c => Assert.True(c.Result.Succeeded, c.Result.Error?.EValue));
+        Assert.Equal("2", Cells.PlainResult(cells[1].Outputs));
+        var missing = (await Cells.RunAsync("#load \"missing.csx\""))[0];
+        Assert.False(missing.Result.Succeeded);
+    }
+
+    [Fact]
     public async Task ANuGetReferenceToAnyOtherPackageSaysItIsNotAvailableAndListsWhatIs()
     {
         var (outputs, result) = (await Cells.RunAsync("var x = 1;\n#r \"nuget: Newtonsoft.Json, 13.0.3\"\nx"))[0];

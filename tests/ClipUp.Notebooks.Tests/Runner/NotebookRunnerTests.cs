@@ -43,7 +43,11 @@ public class NotebookRunnerTests
     public async Task APassingNotebookIsWrittenToTheOutFolderWithOutputsCountsAndKernelMetadata()
     {
         using var dir = TestPaths.NewTempDir();
-        var source = Path.Combine(dir.Path, "ok.ipynb");
+        // Results for the requested profile are committed beside the notebooks folder, so the notebook runs with it.
+        Directory.CreateDirectory(Path.Combine(dir.Path, "results", "headline", "full"));
+        File.WriteAllText(Path.Combine(dir.Path, "results", "headline", "full", "dense-seed0.json"), "{}");
+        Directory.CreateDirectory(Path.Combine(dir.Path, "notebooks"));
+        var source = Path.Combine(dir.Path, "notebooks", "ok.ipynb");
         var original = Notebook.Create(
             NotebookCell.Markdown("Profile check"),
             NotebookCell.Code("Profile"),
