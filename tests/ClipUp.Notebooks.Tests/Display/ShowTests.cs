@@ -80,9 +80,47 @@ public class ShowTests
         var html = formatter.Format(chart, Mime.Html);
         var plain = formatter.Format(chart, Mime.Plain);
 
-        Assert.Contains("plotly.js v2.28.0", html); // the first chart carries plotly.js
+        Assert.Contains("plotly.js (cartesian - minified) v2.30.1", html); // the first chart carries plotly.js
         Assert.Matches(@"^Plotly chart \(clipup_plot_[0-9a-f]{16}\)$", plain);
         Assert.Contains(plain[14..^1], html); // the same chart, not a second formatting with a new id
         Assert.StartsWith("<img src=\"data:image/png;base64,iVBOR", formatter.Format(TorchSharp.torch.zeros(3, 8, 8), Mime.Html));
+    }
+}
+
+/// <summary>Experiment results shown by meaning, and the difference between two variants with its interval.</summary>
+public class MetricsTests
+{
+    private static JsonObject Result(string variant, int seed, double recall)
+    {
+        var retrieval = new JsonObject();
+        foreach (var k in new[] { "text_to_image_r1", "text_to_image_r5", "text_to_image_r10", "image_to_text_r1", "image_to_text_r5", "image_to_text_r10" })
+            retrieval[k] = recall;
+        return new JsonObject { ["variant"] = variant, ["seed"] = seed, ["retrieval"] = retrieval };
+    }
+
+    [Fact]
+    public void MetricsAreFormattedByMeaning()
+    {
+        Assert.Equal("63.2%", Metrics.Text("retrieval.text_to_image_r1", 63.17, 0, 1));
+        Assert.Equal("3.85 M", Metrics.Text("accounting.total_params", 3849345, 0, 1));
+        Assert.Equal("1.25%", Metrics.Text("routing.dropped_fraction", 0.0125, 0, 1));
+        Assert.Equal("0.002368", Metrics.Text("accounting.forward_gflops", 0.0023684760682, 0, 1));
+        Assert.Equal("63.2% ± 1.3", Metrics.Text("zero_shot.top1", 63.17, 1.26, 3));
+    }
+
+    [Fact]
+    public void ADifferenceOverPairedSeedsHasATInterval()
+    {
+        // Differences per seed: 2, 4, 6 → mean 4, sd 2, half-width t(2) · 2 / √3 = 4.303 · 1.1547 = 4.969.
+        var results = new[] { Result("a", 0, 12), Result("a", 1, 14), Result("a", 2, 16), Result("b", 0, 10), Result("b", 1, 10), Result("b", 2, 10) };
+
+        var d = Metrics.RecallDifference(results, "a", "b");
+
+        Assert.Equal(4, d.Points, 9);
+        Assert.Equal(4 - 4.969, d.Low!.Value, 3);
+        Assert.Equal(4 + 4.969, d.High!.Value, 3);
+        Assert.Equal("+4.0 pp [-0.97, 9.0] (95% CI, 3 paired seeds)", d.ToString());
+        Assert.Equal("+2.0 pp (1 seed: no interval)", Metrics.RecallDifference(results.Where(r => (int)r["seed"]! == 0).ToList(), "a", "b").ToString());
+        Assert.Throws<ArgumentException>(() => Metrics.RecallDifference([Result("a", 0, 1), Result("b", 1, 1)], "a", "b"));
     }
 }
