@@ -72,6 +72,17 @@ public class ShowTests
     }
 
     [Fact]
+    public void PanelsGiveEachSeriesItsOwnAxis()
+    {
+        var json = JsonNode.Parse(Plotly.NET.GenericChart.toJson(Figure.Panels(["a", "b"],
+            new Dictionary<string, IEnumerable<double>> { ["z-loss"] = [16.0, 0.0], ["entropy"] = [0.2, 1.1] }, "t", "router")))!;
+
+        var traces = json["data"]!.AsArray();
+        Assert.Equal(["z-loss", "entropy"], traces.Select(t => t!["name"]!.GetValue<string>()));
+        Assert.NotEqual(traces[0]!["yaxis"]?.GetValue<string>() ?? "y", traces[1]!["yaxis"]?.GetValue<string>() ?? "y");
+    }
+
+    [Fact]
     public void TheForeignFormatterFormatsAValueOnceForAllItsMimeTypes()
     {
         var formatter = new ForeignFormatter();
