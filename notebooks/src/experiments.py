@@ -40,7 +40,8 @@ ROWS = [
 FOCUS = {"headline": "clip-up", "aux-losses": "lb+z"}
 
 # Measured smoke-profile run time of each notebook with `clipup notebooks run` on 2 CPU cores (stated in its first cell).
-MINUTES = {}
+MINUTES = {"headline": "1 minute", "aux-losses": "40 s", "lr-factor": "25 s", "capacity-factor": "45 s",
+           "experts-topk": "30 s", "placement": "25 s"}
 
 TEMPLATE = '''# {title}
 
@@ -58,7 +59,7 @@ TEMPLATE = '''# {title}
 ```csharp
 var spec = ExperimentCatalog.Get("{exp}");
 var smoke = ExperimentCatalog.Profile("smoke") with {{ DenseSteps = 60, ContinueSteps = 30 }};
-var committed = spec.ResultsDir(NotebookProfile.ResultsRoot(NotebookDir), Profile);
+var committed = spec.ResultsDir(ClipUp.Notebooks.NotebookProfile.ResultsRoot(NotebookDir), Profile);
 var readCommitted = Profile != "smoke" && ExperimentReport.Load(committed).Count > 0;
 display(readCommitted
     ? $"This notebook reads the committed {{Profile}} results in results/{{spec.Name}}/{{Profile}}/ and trains nothing (seconds)."
@@ -97,7 +98,7 @@ display(Metrics.Table(rows));
 Mean retrieval recall (the average of T→I and I→T R@1/5/10, in %) per variant:
 
 ```csharp
-display(Figure.Bars(rows.Select(r => r.Variant), rows.Select(Metrics.MeanRecall),
+display(Draw.Bars(rows.Select(r => r.Variant), rows.Select(Metrics.MeanRecall),
     $"{{spec.Name}}: mean retrieval recall per variant ({{shownProfile}} profile)", "variant", "mean recall@1/5/10 (%)"));
 ```
 {extra}

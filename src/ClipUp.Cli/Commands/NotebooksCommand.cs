@@ -27,7 +27,20 @@ public static class NotebooksCommand
             AnsiConsole.Write(table);
             return summary.ExitCode;
         });
-        return new Command("notebooks", "Run the notebook series with ClipUp's own engine.") { run };
+        var name = new Argument<string>("notebook") { Description = "Notebook name (04-headline) or path." };
+        var to = new Option<string>("--to") { Description = "Target format: cs (a .NET 10 file-based app).", Required = true };
+        var outFile = new Option<string?>("--out") { Description = "Output file (default: beside the notebook, .cs)." };
+        var export = new Command("export", "Write a notebook as a .NET 10 file-based app: `dotnet run NAME.cs` runs its cells in order and writes its charts to HTML files.") { name, to, outFile };
+        export.SetAction(parse =>
+        {
+            if (parse.GetValue(to) != "cs") throw new UserErrorException($"--to {parse.GetValue(to)}: only cs is supported");
+            string written;
+            try { written = ClipUp.Notebooks.Export.FileBasedApp.Write(parse.GetValue(name)!, parse.GetValue(outFile)); }
+            catch (FileNotFoundException e) { throw new UserErrorException(e.Message); }
+            AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(written)}[/]: run it with dotnet run {Markup.Escape(Path.GetFileName(written))}");
+            return 0;
+        });
+        return new Command("notebooks", "Run the notebook series with ClipUp's own engine, or export one as a C# file.") { run, export };
     }
 
     public static Command Kernel()

@@ -61,20 +61,20 @@ public class ShowTests
     [Fact]
     public void BarsSpanningOrdersOfMagnitudeGetALogAxisAndOthersDoNot()
     {
-        var flattened = Plotly.NET.GenericChart.toJson(Figure.Bars(["a", "b"], [0.01, 10.0], "t", "variant", "loss"));
-        var even = Plotly.NET.GenericChart.toJson(Figure.Bars(["a", "b"], [1.0, 2.0], "t", "variant", "loss"));
+        var flattened = Plotly.NET.GenericChart.toJson(Draw.Bars(["a", "b"], [0.01, 10.0], "t", "variant", "loss"));
+        var even = Plotly.NET.GenericChart.toJson(Draw.Bars(["a", "b"], [1.0, 2.0], "t", "variant", "loss"));
 
         Assert.Equal("log", JsonNode.Parse(flattened)!["layout"]!["yaxis"]!["type"]!.GetValue<string>());
         Assert.Equal("loss (log scale)", JsonNode.Parse(flattened)!["layout"]!["yaxis"]!["title"]!["text"]!.GetValue<string>());
         Assert.Null(JsonNode.Parse(even)!["layout"]!["yaxis"]!["type"]);
         Assert.Equal("variant", JsonNode.Parse(even)!["layout"]!["xaxis"]!["title"]!["text"]!.GetValue<string>());
-        Assert.Throws<ArgumentException>(() => Figure.GroupedBars(["a", "b"], new Dictionary<string, IEnumerable<double>> { ["s"] = [1.0] }, "t", "x", "y"));
+        Assert.Throws<ArgumentException>(() => Draw.GroupedBars(["a", "b"], new Dictionary<string, IEnumerable<double>> { ["s"] = [1.0] }, "t", "x", "y"));
     }
 
     [Fact]
     public void PanelsGiveEachSeriesItsOwnAxis()
     {
-        var json = JsonNode.Parse(Plotly.NET.GenericChart.toJson(Figure.Panels(["a", "b"],
+        var json = JsonNode.Parse(Plotly.NET.GenericChart.toJson(Draw.Panels(["a", "b"],
             new Dictionary<string, IEnumerable<double>> { ["z-loss"] = [16.0, 0.0], ["entropy"] = [0.2, 1.1] }, "t", "router")))!;
 
         var traces = json["data"]!.AsArray();
@@ -86,7 +86,7 @@ public class ShowTests
     public void TheForeignFormatterFormatsAValueOnceForAllItsMimeTypes()
     {
         var formatter = new ForeignFormatter();
-        var chart = Figure.Bars(["a"], [1.0], "t", "x", "y");
+        var chart = Draw.Bars(["a"], [1.0], "t", "x", "y");
 
         var html = formatter.Format(chart, Mime.Html);
         var plain = formatter.Format(chart, Mime.Plain);

@@ -9,7 +9,7 @@ namespace ClipUp.Notebooks.Show;
 /// plumbing. Bars whose values span more than <see cref="LogSpan"/> orders of magnitude (all positive) get a log y
 /// axis, so one large bar does not flatten the others to invisible.
 /// </summary>
-public static class Figure
+public static class Draw
 {
     /// <summary>Orders of magnitude between the largest and smallest positive bar above which the y axis turns logarithmic.</summary>
     public const double LogSpan = 1.5;
