@@ -95,6 +95,20 @@ public class NotebookEngineTests
     }
 
     [Fact]
+    public async Task AutogradModeFollowsTheNotebookNotTheThreadPoolThread()
+    {
+        // libtorch's grad mode is per thread and cells run on pool threads; 03-upcycling-sanity's open no_grad() scope
+        // once left a pool thread without autograd, and a later notebook's training cell on that thread failed.
+        var a = new NotebookEngine("smoke", Path.GetTempPath());
+        var inA = await Cells.RunAsync(a, ["torch.set_grad_enabled(false);", .. Enumerable.Repeat("torch.is_grad_enabled()", 8)]);
+        var b = new NotebookEngine("smoke", Path.GetTempPath());
+        var inB = await Cells.RunAsync(b, [.. Enumerable.Repeat("torch.is_grad_enabled()", 8)]);
+
+        Assert.All(inA.Skip(1), c => Assert.Equal("False", Cells.PlainResult(c.Outputs)));
+        Assert.All(inB, c => Assert.Equal("True", Cells.PlainResult(c.Outputs)));
+    }
+
+    [Fact]
     public async Task TheBootstrapLineForOtherKernelsIsSkippedAndAnyOtherLoadIsCompiled()
     {
         // notebooks/clipup.csx uses .NET Interactive's API; this kernel must not compile it (it has no such API).
