@@ -122,7 +122,7 @@ Dropped-token fraction against quality: each point is one capacity factor.
 ```csharp
 using CSharpChart = Plotly.NET.CSharp.Chart;
 var cf = rows.Where(r => r.Metrics.ContainsKey("routing.dropped_fraction")).ToList();
-display(Charts.Layout(CSharpChart.Point<double, double, string>(x: cf.Select(r => r.Metrics["routing.dropped_fraction"].Mean), y: cf.Select(Recall),
+display(Charts.Layout(CSharpChart.Point<double, double, string>(x: cf.Select(r => r.Metrics["routing.dropped_fraction"].Mean), y: cf.Select(Metrics.MeanRecall),
     MultiText: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(cf.Select(r => r.Variant), true)),
     "Quality vs dropped tokens across capacity factors", "fraction of token assignments dropped (train routing log)", "mean recall (%)"));
 ```
