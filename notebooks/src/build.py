@@ -2,6 +2,8 @@
 """Builds notebooks/NN-topic.ipynb from notebooks/src/NN-topic.md (STYLE §3 rule 7: the source is diffable text).
 
 A source file is Markdown: every ```csharp fence becomes a code cell, the text between fences a markdown cell.
+The first code cell of every notebook is the bootstrap `#load "clipup.csx"` (notebooks/clipup.csx), alone in its cell:
+Microsoft's .NET Interactive kernel needs it to find ClipUp; ClipUp's kernel and runner skip it.
 The .ipynb is written without outputs; `./clipup notebooks run notebooks/NN-topic.ipynb --profile smoke` fills them.
 Usage: python3 notebooks/src/build.py [NN-topic ...]   (no names: every source)
 """
@@ -9,6 +11,7 @@ import json, pathlib, re, sys
 
 SRC = pathlib.Path(__file__).resolve().parent
 OUT = SRC.parent
+BOOTSTRAP = "// Only Microsoft's .NET Interactive kernel needs this line (notebooks/README.md); ClipUp's kernel skips it.\n#load \"clipup.csx\""
 FENCE = re.compile(r"^```csharp[ \t]*\n(.*?)^```[ \t]*$\n?", re.S | re.M)
 
 
@@ -17,15 +20,26 @@ def lines(text):
     return [p + "\n" for p in parts[:-1]] + [parts[-1]]
 
 
+def code_cell(index, source):
+    return {"cell_type": "code", "execution_count": None, "id": f"c{index:02d}",
+            "metadata": {"dotnet_interactive": {"language": "csharp"}, "polyglot_notebook": {"kernelName": "csharp"}},
+            "outputs": [], "source": lines(source)}
+
+
 def cells(source):
     out, pos = [], 0
     for m in FENCE.finditer(source):
         md = source[pos:m.start()].strip("\n")
+        if pos == 0:
+            # The bootstrap goes after the title and question, before the first section.
+            head, sep, rest = md.partition("\n## ")
+            if head.strip():
+                out.append({"cell_type": "markdown", "id": f"c{len(out):02d}", "metadata": {}, "source": lines(head)})
+            out.append(code_cell(len(out), BOOTSTRAP))
+            md = (sep.lstrip("\n") + rest) if sep else ""
         if md.strip():
             out.append({"cell_type": "markdown", "id": f"c{len(out):02d}", "metadata": {}, "source": lines(md)})
-        out.append({"cell_type": "code", "execution_count": None, "id": f"c{len(out):02d}",
-                    "metadata": {"dotnet_interactive": {"language": "csharp"}, "polyglot_notebook": {"kernelName": "csharp"}},
-                    "outputs": [], "source": lines(m.group(1))})
+        out.append(code_cell(len(out), m.group(1)))
         pos = m.end()
     tail = source[pos:].strip("\n")
     if tail.strip():

@@ -9,32 +9,39 @@ ROWS = [
     ("04-headline", "headline", "Headline: does upcycling beat the alternatives at equal steps?",
      'the recipe "initializes the MoE layers from the dense checkpoint" with a "separated backbone", and beats LIMoE '
      '(shared backbone, entropy losses) "at lower total training cost" (CLIP-UP, TL;DR and Fig. 1 caption, as summarised '
-     'in `shared/papers/clip-up.md` §1.1)',
+     'in [docs/papers/clip-up.md](../docs/papers/clip-up.md) §1)',
      "every variant ends after the same number of optimizer steps: dense-continued and the upcycled ones continue the "
      "dense baseline, the from-scratch ones train for dense + continuation steps.", None),
     ("05-aux-losses", "aux-losses", "Auxiliary losses: which ones should an upcycled CLIP use?",
      'CLIP-UP "uses only the load-balance loss + router z-loss, not LIMoE\'s entropy losses" (TL;DR, as summarised in '
-     '`shared/papers/clip-up.md` §1.1)',
+     '[docs/papers/clip-up.md](../docs/papers/clip-up.md) §1)',
      "with so few steps the losses mostly show in the routing columns (dropped tokens, load); read retrieval "
      "differences of a point or two as noise at one seed.", None),
     ("06-lr-factor", "lr-factor", "Learning rate: how much lower should the continuation's LR be?",
      'the recipe "trains with a reduced learning rate" after upcycling (CLIP-UP TL;DR, as summarised in '
-     '`shared/papers/clip-up.md` §1.1)',
+     '[docs/papers/clip-up.md](../docs/papers/clip-up.md) §1)',
      "the factor multiplies the dense run's peak LR for the continuation of the upcycled model.", None),
     ("07-capacity-factor", "capacity-factor", "Capacity factor: quality vs dropped tokens vs FLOPs",
-     'a "clear trade-off controlled by expert capacity" (CLIP-UP TL;DR, as summarised in `shared/papers/clip-up.md` §1.1)',
+     'a "clear trade-off controlled by expert capacity" (CLIP-UP TL;DR, as summarised in [docs/papers/clip-up.md](../docs/papers/clip-up.md) §1)',
      "our FLOPs count (`Flops.Forward`) charges the active experts of each token, not the padded capacity buffers, so "
      "the GFLOPs column does not move with the factor; the compute the factor buys shows as fewer dropped tokens.",
      "capacity"),
     ("08-experts-topk", "experts-topk", "Experts and top-k: how do E and k change an upcycled CLIP?",
      'E and k are not stated in what we have of the paper; E = 8, top-2 "is consistent with MoE-ViE\'s 0.5B total / 0.2B '
-     'active for CLIP-UP-B/16" (`shared/papers/clip-up.md` §1.2, our derivation)',
+     'active for CLIP-UP-B/16" ([docs/papers/clip-up.md](../docs/papers/clip-up.md) §2, our derivation)',
      "more experts add parameters but not active FLOPs; a larger k adds active FLOPs.", None),
     ("09-placement", "placement", "Placement: where should the MoE layers go?",
      'every other layer is "the V-MoE/LIMoE/Sparse-Upcycling convention and the only placement consistent with the '
-     '30%-FLOPs claim at top-2" (`shared/papers/clip-up.md` §1.2, our derivation; the paper does not state it)',
+     '30%-FLOPs claim at top-2" ([docs/papers/clip-up.md](../docs/papers/clip-up.md) §2, our derivation; the paper does not state it)',
      "the tiny preset has 2 layers per tower, so every-other = layer 1 of each tower and all = layers 0 and 1.", None),
 ]
+
+# The variant the question is about: the answer states where it stands and its difference to every other variant.
+FOCUS = {"headline": "clip-up", "aux-losses": "lb+z"}
+
+# Measured smoke-profile run time of each notebook with `clipup notebooks run` on 2 CPU cores (stated in its first cell).
+MINUTES = {"headline": "1 minute", "aux-losses": "40 s", "lr-factor": "25 s", "capacity-factor": "45 s",
+           "experts-topk": "30 s", "placement": "25 s"}
 
 TEMPLATE = '''# {title}
 
@@ -43,81 +50,69 @@ TEMPLATE = '''# {title}
 > **Paper:** {quote}.
 
 > *Ours:* {comment} The smoke profile trains the `tiny` preset on synthetic shapes for a few dozen CPU steps at one
-> seed: it shows the experiment runs end to end and how to read it, not the paper's effect sizes. The `full` profile
-> (`clipup experiment run {exp} --profile full`, one GPU) writes `results/{exp}/full/`, which this notebook shows when
-> it exists.
+> seed: it shows the experiment runs end to end and how to read it, not the paper's effect sizes. A profile with
+> committed results (`clipup experiment run {exp} --profile full` on one GPU writes `results/{exp}/full/`) is shown
+> instead when the kernel asks for it (`CLIPUP_PROFILE=full`, notebooks/README.md).
 
-## 1 · The variants
+## 1 · What runs, and the variants
 
 ```csharp
-using Microsoft.Data.Analysis;
-using Plotly.NET;
-using CSharpChart = Plotly.NET.CSharp.Chart;
 var spec = ExperimentCatalog.Get("{exp}");
+var smoke = ExperimentCatalog.Profile("smoke") with {{ DenseSteps = 60, ContinueSteps = 30 }};
+var committed = spec.ResultsDir(ClipUp.Notebooks.NotebookProfile.ResultsRoot(NotebookDir), Profile);
+var readCommitted = Profile != "smoke" && ExperimentReport.Load(committed).Count > 0;
+display(readCommitted
+    ? $"This notebook reads the committed {{Profile}} results in results/{{spec.Name}}/{{Profile}}/ and trains nothing (seconds)."
+    : $"This notebook trains {{spec.Variants.Count}} variants of the tiny CLIP on CPU, {{smoke.DenseSteps}} dense + {{smoke.ContinueSteps}} continuation steps, 1 seed " +
+      $"(smoke profile; about {minutes} on 2 cores){{(Profile == "smoke" ? "" : $": results/{{spec.Name}}/{{Profile}}/ holds no results")}}.");
 display($"{{spec.Name}}: {{spec.Question}} ({{spec.Paper}})");
-display(new DataFrame(new StringDataFrameColumn("variant", spec.Variants.Select(v => v.Name)),
-    new StringDataFrameColumn("description", spec.Variants.Select(v => v.Description)),
-    new StringDataFrameColumn("start", spec.Variants.Select(v => v.Start.ToString())),
-    new DoubleDataFrameColumn("LR factor", spec.Variants.Select(v => v.LrFactor))));
+display(Table.Of(spec.Variants.Select(v => new {{ variant = v.Name, description = v.Description, start = v.Start.ToString(), LR_factor = v.LrFactor }})));
 ```
 
 **Predict** what each variant costs before training: parameters and forward GFLOPs per sample (one image + one
 caption) of the model the smoke profile trains (`tiny`, text context 16), from the configs alone. The measured table
-below reports the same GFLOPs from the trained models.
+below reports the same quantities from the trained models.
 
 ```csharp
-var smoke = ExperimentCatalog.Profile("smoke");
-display(new DataFrame(new StringDataFrameColumn("variant", spec.Variants.Select(v => v.Name)),
-    new Int64DataFrameColumn("params", spec.Variants.Select(v => MoeParameters.Estimate(smoke.ModelConfig(v.Width), v.Moe, v.Shared).Total)),
-    new Int64DataFrameColumn("active params", spec.Variants.Select(v => MoeParameters.Estimate(smoke.ModelConfig(v.Width), v.Moe, v.Shared).Active)),
-    new DoubleDataFrameColumn("GFLOPs/sample", spec.Variants.Select(v => Math.Round(Flops.Forward(smoke.ModelConfig(v.Width), v.Moe, v.Shared).Total / 1e9, 4)))));
+display(Table.Of(spec.Variants.Select(v => (v.Name, Params: MoeParameters.Estimate(smoke.ModelConfig(v.Width), v.Moe, v.Shared), Flops: Flops.Forward(smoke.ModelConfig(v.Width), v.Moe, v.Shared)))
+    .Select(x => new {{ variant = x.Name, @params = Num.Count(x.Params.Total), active_params = Num.Count(x.Params.Active), GFLOPs_per_sample = Num.Sig(x.Flops.Total / 1e9) }})));
 ```
 
-## 2 · Run (smoke) or read (full)
+## 2 · Run (smoke) or read (committed results)
 
 ```csharp
-var fullDir = Path.Combine(NotebookDir, "..", "results", spec.Name, "full");
-var useFull = Profile == "full" && ExperimentReport.Load(fullDir).Count > 0;
-var root = Path.Combine(NotebookDir, "..", "runs", "notebooks", "{nb}");
-string dir;
-if (useFull) dir = fullDir;
-else
+var shownProfile = readCommitted ? Profile : "smoke";
+var dir = committed;
+if (!readCommitted)
 {{
+    var root = Path.Combine(NotebookDir, "..", "runs", "notebooks", "{nb}");
     if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
-    var budget = smoke with {{ DenseSteps = 60, ContinueSteps = 30 }};
-    ExperimentRunner.Run(spec, "smoke", budget, root);
+    ExperimentRunner.Run(spec, "smoke", smoke, root);
     dir = spec.ResultsDir(root, "smoke");
 }}
-var shown = useFull ? "full profile, results/" + spec.Name + "/full/" : "smoke profile (60 dense + 30 continuation steps, 1 seed), run by this notebook";
-display($"Table below: {{shown}}.");
-```
-
-```csharp
 var results = ExperimentReport.Load(dir);
 var rows = ExperimentReport.Summarise(results);
-var cols = ExperimentReport.Columns.Where(c => rows.Any(r => r.Metrics.ContainsKey(c.Path))).ToList();
-string Cell(VariantSummary r, string path) => r.Metrics.TryGetValue(path, out var m) ? (r.Seeds > 1 ? $"{{m.Mean:G4}} ± {{m.Std:G2}}" : $"{{m.Mean:G4}}") : "";
-display(new DataFrame(new DataFrameColumn[] {{ new StringDataFrameColumn("variant", rows.Select(r => r.Variant)), new Int32DataFrameColumn("seeds", rows.Select(r => r.Seeds)) }}
-    .Concat(cols.Select(c => new StringDataFrameColumn(c.Title, rows.Select(r => Cell(r, c.Path))))).ToList()));
+display(Metrics.Table(rows));
 ```
 
 Mean retrieval recall (the average of T→I and I→T R@1/5/10, in %) per variant:
 
 ```csharp
-double Recall(VariantSummary r) => ExperimentReport.Columns.Where(c => c.Path.StartsWith("retrieval.")).Average(c => r.Metrics.TryGetValue(c.Path, out var m) ? m.Mean : double.NaN);
-display(Charts.Layout(CSharpChart.Column<double, string, string>(values: rows.Select(Recall),
-    Keys: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(rows.Select(r => r.Variant), true)),
-    $"{{spec.Name}}: mean retrieval recall per variant ({{(useFull ? "full" : "smoke")}} profile)", "variant", "mean recall@1/5/10 (%)"));
+display(Draw.Bars(rows.Select(r => r.Variant), rows.Select(Metrics.MeanRecall),
+    $"{{spec.Name}}: mean retrieval recall per variant ({{shownProfile}} profile)", "variant", "mean recall@1/5/10 (%)"));
 ```
 {extra}
 ## Answer
 
+{answer_intro}
+
 ```csharp
-var ranked = rows.Where(r => r.Variant is not ("dense" or "dense-shared")).OrderByDescending(Recall).ToList();
+var contenders = rows.Where(r => r.Variant is not ("dense" or "dense-shared")).OrderByDescending(Metrics.MeanRecall).ToList();
+var focus = {focus};
 var baseline = rows.FirstOrDefault(r => r.Variant == "dense");
-display($"{{(useFull ? "Full" : "Smoke")}} profile: best variant {{ranked[0].Variant}} with mean recall {{Recall(ranked[0]):F1}}%, " +
-    $"{{Recall(ranked[0]) - Recall(ranked[^1]):F1}} points above the worst ({{ranked[^1].Variant}}, {{Recall(ranked[^1]):F1}}%)" +
-    (baseline is null ? "." : $"; the dense baseline before continuation scores {{Recall(baseline):F1}}%."));
+display($"{{shownProfile}} profile: {{focus.Variant}} ranks {{contenders.IndexOf(focus) + 1}} of {{contenders.Count}} with mean recall {{Num.Percent(Metrics.MeanRecall(focus))}}" +
+    (baseline is null ? "." : $" (the dense model before continuation: {{Num.Percent(Metrics.MeanRecall(baseline))}})."));
+display(string.Join("\\n", contenders.Where(r => r != focus).Select(r => $"{{focus.Variant}} − {{r.Variant}}: {{Metrics.RecallDifference(results, focus.Variant, r.Variant)}}")));
 ```
 '''
 
@@ -125,8 +120,9 @@ CAPACITY = '''
 Dropped-token fraction against quality: each point is one capacity factor.
 
 ```csharp
+using CSharpChart = Plotly.NET.CSharp.Chart;
 var cf = rows.Where(r => r.Metrics.ContainsKey("routing.dropped_fraction")).ToList();
-display(Charts.Layout(CSharpChart.Point<double, double, string>(x: cf.Select(r => r.Metrics["routing.dropped_fraction"].Mean), y: cf.Select(Recall),
+display(Charts.Layout(CSharpChart.Point<double, double, string>(x: cf.Select(r => r.Metrics["routing.dropped_fraction"].Mean), y: cf.Select(Metrics.MeanRecall),
     MultiText: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(cf.Select(r => r.Variant), true)),
     "Quality vs dropped tokens across capacity factors", "fraction of token assignments dropped (train routing log)", "mean recall (%)"));
 ```
@@ -139,6 +135,7 @@ tokens; does quality follow? (Dropped fractions at evaluation are not collected 
 routing reports; the training-time fractions are in the plot above.)
 
 ```csharp
+using Microsoft.Data.Analysis;
 var evalFactors = new[] { 1.0, 1.25, 2.0, 4.0 };
 IReadOnlyList<CapacityGridCell> grid;
 try { grid = CapacityGrid.Evaluate(dir, evalFactors); }
@@ -156,8 +153,15 @@ for nb, exp, title, quote, comment, extra in ROWS:
         "headline": "At equal optimizer steps, does upcycling a dense CLIP into an MoE (CLIP-UP) beat continuing the dense "
                     "model, training the same MoE from scratch, and LIMoE's shared-backbone MoE — and by how many recall points?",
     }.get(exp, None)
+    focus_variant = FOCUS.get(exp)
     text = TEMPLATE.format(title=f"{nb[:2]} · {title}", question=question or "{QUESTION}", quote=quote, comment=comment,
-                           exp=exp, nb=nb, extra=CAPACITY if extra == "capacity" else "")
+                           exp=exp, nb=nb, extra=CAPACITY if extra == "capacity" else "", minutes=MINUTES[exp],
+                           focus=f'contenders.Single(r => r.Variant == "{focus_variant}")' if focus_variant else "contenders[0]",
+                           answer_intro=(f"Where `{focus_variant}` (the paper's recipe) stands among the variants, and its difference in mean "
+                                         "recall to each of the others, in percentage points with the 95% interval over paired seeds "
+                                         "(the smoke profile has one seed, so it gives none)." if focus_variant else
+                                         "The best variant, and its difference in mean recall to each of the others, in percentage points "
+                                         "with the 95% interval over paired seeds (the smoke profile has one seed, so it gives none)."))
     if question is None:
         text = text.replace("{QUESTION}", {
             "aux-losses": "Which auxiliary losses (none, load balance, z-loss, both, LIMoE's entropies) give the upcycled CLIP the best retrieval, and how balanced is its routing?",

@@ -11,13 +11,14 @@ public static class NotebooksCommand
     public static Command Notebooks()
     {
         var files = new Argument<string[]>("notebooks") { Description = "Notebooks to run, in order (e.g. notebooks/*.ipynb).", Arity = ArgumentArity.OneOrMore };
-        var profile = new Option<string>("--profile") { Description = "smoke (CPU, minutes) or full (one GPU); visible to notebook code as Profile.", DefaultValueFactory = _ => "smoke" };
+        var profile = new Option<string>("--profile") { Description = "The profile to show (smoke, full, ...): used where its results are committed under results/, else smoke; visible to notebook code as Profile.", DefaultValueFactory = _ => "smoke" };
         var outDir = new Option<string?>("--out") { Description = "Write executed notebooks here instead of in place." };
         var run = new Command("run", "Execute notebooks top to bottom and write their outputs.") { files, profile, outDir };
         run.SetAction(async (parse, ct) =>
         {
             var p = parse.GetValue(profile)!;
-            if (p is not ("smoke" or "full")) throw new UserErrorException($"--profile {p}: use smoke or full");
+            try { NotebookProfile.Validate(p); }
+            catch (ArgumentException e) { throw new UserErrorException($"--profile {p}: {e.Message}"); }
             var summary = await NotebookRunner.RunAsync(parse.GetValue(files)!, p, parse.GetValue(outDir), ct);
             var table = new Table().AddColumns("notebook", "status", "seconds", "failing cell");
             foreach (var r in summary.Results)
@@ -26,7 +27,20 @@ public static class NotebooksCommand
             AnsiConsole.Write(table);
             return summary.ExitCode;
         });
-        return new Command("notebooks", "Run the notebook series with ClipUp's own engine.") { run };
+        var name = new Argument<string>("notebook") { Description = "Notebook name (04-headline) or path." };
+        var to = new Option<string>("--to") { Description = "Target format: cs (a .NET 10 file-based app).", Required = true };
+        var outFile = new Option<string?>("--out") { Description = "Output file (default: beside the notebook, .cs)." };
+        var export = new Command("export", "Write a notebook as a .NET 10 file-based app: `dotnet run NAME.cs` runs its cells in order and writes its charts to HTML files.") { name, to, outFile };
+        export.SetAction(parse =>
+        {
+            if (parse.GetValue(to) != "cs") throw new UserErrorException($"--to {parse.GetValue(to)}: only cs is supported");
+            string written;
+            try { written = ClipUp.Notebooks.Export.FileBasedApp.Write(parse.GetValue(name)!, parse.GetValue(outFile)); }
+            catch (FileNotFoundException e) { throw new UserErrorException(e.Message); }
+            AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(written)}[/]: run it with dotnet run {Markup.Escape(Path.GetFileName(written))}");
+            return 0;
+        });
+        return new Command("notebooks", "Run the notebook series with ClipUp's own engine, or export one as a C# file.") { run, export };
     }
 
     public static Command Kernel()

@@ -5,8 +5,9 @@ namespace ClipUp.Notebooks;
 /// <summary>
 /// Handles the notebook directives Roslyn scripting does not know: <c>#r "nuget: Name, Version"</c> (kept working for
 /// the packages ClipUp already references, refused with a clear message for others, because the kernel cannot
-/// restore packages), Polyglot's <c>#!csharp</c> cell magic and <c>#i "nuget: source"</c> lines. Handled lines become
-/// empty lines, so compiler line numbers still match the cell.
+/// restore packages), Polyglot's <c>#!csharp</c> cell magic, <c>#i "nuget: source"</c> lines and
+/// <c>#load "clipup.csx"</c>, the notebooks' bootstrap for other kernels (notebooks/clipup.csx), whose work this kernel
+/// does itself. Handled lines become empty lines, so compiler line numbers still match the cell.
 /// </summary>
 public static partial class CellDirectives
 {
@@ -27,6 +28,8 @@ public static partial class CellDirectives
                         string.Join(", ", ScriptEnvironment.ReferencedPackages) + ". Use those, or add the package to src/ClipUp and rebuild.");
                 lines[i] = "";
             }
+            else if (Bootstrap().IsMatch(line))
+                lines[i] = "";
             else if (line == "#!csharp" || line == "#!c#" || line.StartsWith("#i ", StringComparison.Ordinal))
                 lines[i] = "";
             else if (line.StartsWith("#!", StringComparison.Ordinal) && !(i == 0 && line.StartsWith("#!/", StringComparison.Ordinal)))
@@ -34,6 +37,10 @@ public static partial class CellDirectives
         }
         return new Result(string.Join("\n", lines), null);
     }
+
+    /// <summary>The bootstrap line: <c>#load "clipup.csx"</c>, with or without a folder in front.</summary>
+    [GeneratedRegex("""^#load\s+"([^"]*[/\\])?clipup\.csx"\s*$""")]
+    private static partial Regex Bootstrap();
 
     [GeneratedRegex("""^#r\s+"nuget:\s*(?<name>[^,"]+)(,\s*(?<version>[^"]*))?"\s*$""", RegexOptions.IgnoreCase)]
     private static partial Regex NuGetReference();

@@ -25,12 +25,16 @@ public sealed class NotebookEngine
     private System.Collections.Immutable.ImmutableList<string> history = [];
     private int generation;
 
-    /// <param name="profile"><c>smoke</c> or <c>full</c>, exposed to cells as <c>Profile</c>.</param>
+    // Autograd's on/off switch is thread-local in libtorch, and cells run on thread-pool threads: each cell starts with
+    // the switch as the previous cell of this notebook left it (on for the first), not as some other notebook left
+    // that thread.
+    private bool gradEnabled = true;
+
+    /// <param name="profile">The profile cells see as <c>Profile</c> (smoke, full, ...; <see cref="NotebookProfile.Choose"/> picks it).</param>
     /// <param name="notebookDir">Exposed as <c>NotebookDir</c>; also the base folder of <c>#r</c> and <c>#load</c> paths.</param>
     public NotebookEngine(string profile, string notebookDir)
     {
-        if (profile is not ("smoke" or "full"))
-            throw new ArgumentException($"profile '{profile}' is not known: use smoke or full", nameof(profile));
+        NotebookProfile.Validate(profile);
         NotebookDir = Path.GetFullPath(notebookDir);
         globals = new NotebookGlobals(this, profile, NotebookDir);
         ConsoleCapture.Install();
@@ -76,6 +80,7 @@ public sealed class NotebookEngine
     private async Task<CellRunResult> RunCellAsync(string code, CellContext cell, CellStreams streams, int gen, CancellationToken ct)
     {
         ConsoleCapture.Attach(streams);
+        if (TorchSharp.torch.is_grad_enabled() != gradEnabled) TorchSharp.torch.set_grad_enabled(gradEnabled);
         try
         {
             var env = Environment;
@@ -117,6 +122,7 @@ public sealed class NotebookEngine
         }
         finally
         {
+            if (gen == generation) gradEnabled = TorchSharp.torch.is_grad_enabled();
             ConsoleCapture.Attach(null);
         }
     }

@@ -32,19 +32,12 @@ public sealed class ScriptEnvironment
     /// The first submission: the static import of <c>TorchSharp.torch</c>, which every later cell inherits (script
     /// options can only import namespaces).
     /// </summary>
-    public string Prelude { get; } = "using static TorchSharp.torch;\n";
+    public string Prelude { get; } = NotebookImports.StaticUsing;
 
     private ScriptEnvironment()
     {
         References = LoadReferences();
-        var clipUpNamespaces = typeof(ClipUp.Info).Assembly.GetExportedTypes()
-            .Select(t => t.Namespace).OfType<string>()
-            .Where(n => n == "ClipUp" || n.StartsWith("ClipUp.", StringComparison.Ordinal))
-            .Distinct().Order(StringComparer.Ordinal);
-        Imports = [
-            "System", "System.IO", "System.Linq", "System.Collections.Generic", "System.Threading", "System.Threading.Tasks",
-            "TorchSharp", .. clipUpNamespaces,
-        ];
+        Imports = NotebookImports.Namespaces;
     }
 
     /// <summary>Options for the submission of one cell; <paramref name="filePath"/> names the cell in stack traces.</summary>

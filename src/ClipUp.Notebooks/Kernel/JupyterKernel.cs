@@ -44,18 +44,18 @@ public sealed partial class JupyterKernel
 
     /// <summary>
     /// Runs a kernel for the connection file until a shutdown request or <paramref name="ct"/>. Cells see
-    /// <c>Profile</c> from the <c>CLIPUP_PROFILE</c> environment variable (default <c>full</c>) and <c>NotebookDir</c>
+    /// <c>Profile</c> as <see cref="NotebookProfile.Choose"/> picks it (<c>CLIPUP_PROFILE</c> when its results are
+    /// committed, else smoke) and <c>NotebookDir</c>
     /// from <c>JPY_SESSION_NAME</c> (the notebook path front ends pass) or else the working folder.
     /// </summary>
     public static async Task RunAsync(string connectionFilePath, CancellationToken ct = default)
     {
         var connection = ConnectionInfo.Read(connectionFilePath);
         var log = Console.Error; // before the engine routes Console.Error into cells
-        var profile = Environment.GetEnvironmentVariable("CLIPUP_PROFILE") is { Length: > 0 } p ? p : "full";
         var sessionName = Environment.GetEnvironmentVariable("JPY_SESSION_NAME");
         var notebookDir = sessionName is { Length: > 0 } && File.Exists(sessionName)
             ? Path.GetDirectoryName(Path.GetFullPath(sessionName))! : Environment.CurrentDirectory;
-        var kernel = new JupyterKernel(connection, new NotebookEngine(profile, notebookDir), log);
+        var kernel = new JupyterKernel(connection, new NotebookEngine(NotebookProfile.Choose(notebookDir).Name, notebookDir), log);
         await kernel.RunAsync(ct);
     }
 

@@ -28,12 +28,12 @@ public sealed record NotebookRunSummary(IReadOnlyList<NotebookRunResult> Results
 public static class NotebookRunner
 {
     /// <param name="paths">.ipynb files, run in the given order.</param>
-    /// <param name="profile"><c>smoke</c> or <c>full</c>, visible to cells as <c>Profile</c>.</param>
+    /// <param name="profile">The requested profile; a notebook runs with it when results for it are committed beside
+    /// the notebook folder, else with smoke (<see cref="NotebookProfile.Choose"/>), and cells see it as <c>Profile</c>.</param>
     /// <param name="outDir">Folder for the executed notebooks (same file names); null overwrites the inputs.</param>
     public static async Task<NotebookRunSummary> RunAsync(IEnumerable<string> paths, string profile, string? outDir, CancellationToken ct = default)
     {
-        if (profile is not ("smoke" or "full"))
-            throw new ArgumentException($"profile '{profile}' is not known: use smoke or full", nameof(profile));
+        NotebookProfile.Validate(profile);
         var files = paths.ToList();
         foreach (var missing in files.Where(p => !File.Exists(p)))
             throw new FileNotFoundException($"notebook {missing} does not exist", missing);
@@ -52,7 +52,8 @@ public static class NotebookRunner
                 results.Add(new NotebookRunResult(path, path, NotebookStatus.Failed, sw.Elapsed, null, e.Message));
                 continue;
             }
-            var engine = new NotebookEngine(profile, Path.GetDirectoryName(Path.GetFullPath(path))!);
+            var notebookDir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            var engine = new NotebookEngine(NotebookProfile.Choose(notebookDir, profile).Name, notebookDir);
             var (executed, failure) = await RunAsync(notebook, engine, ct);
             var output = outDir is null ? path : Path.Combine(outDir, Path.GetFileName(path));
             Ipynb.Write(output, executed);

@@ -16,8 +16,8 @@ public class PlotlyDisplayTests
 
         // A stretch from the middle of the minified library proves the source itself is inlined.
         var js = PlotlyFormatter.PlotlyJs;
-        Assert.True(js.Length > 3_000_000, $"plotly.min.js is {js.Length} characters");
-        Assert.Contains("plotly.js v2.28.0", first);
+        Assert.True(js.Length > 1_000_000, $"plotly-cartesian.min.js is {js.Length} characters");
+        Assert.Contains("plotly.js (cartesian - minified) v2.30.1", first);
         Assert.Contains(js.Substring(js.Length / 2, 300), first);
         Assert.DoesNotContain(js.Substring(js.Length / 2, 300), second);
         foreach (var html in new[] { first, second })
@@ -52,7 +52,7 @@ public class PlotlyDisplayTests
 
         Assert.Null(failure);
         var html = Assert.IsType<ExecuteResultOutput>(Assert.Single(executed.Cells[0].Outputs)).Data[Mime.Html];
-        Assert.Contains("plotly.js v2.28.0", html);
+        Assert.Contains("plotly.js (cartesian - minified) v2.30.1", html);
         var back = Ipynb.Parse(Ipynb.Serialize(executed));
         Assert.Equal(html, Assert.IsType<ExecuteResultOutput>(Assert.Single(back.Cells[0].Outputs)).Data[Mime.Html]);
     }

@@ -95,6 +95,31 @@ public class NotebookEngineTests
     }
 
     [Fact]
+    public async Task AutogradModeFollowsTheNotebookNotTheThreadPoolThread()
+    {
+        // libtorch's grad mode is per thread and cells run on pool threads; 03-upcycling-sanity's open no_grad() scope
+        // once left a pool thread without autograd, and a later notebook's training cell on that thread failed.
+        var a = new NotebookEngine("smoke", Path.GetTempPath());
+        var inA = await Cells.RunAsync(a, ["torch.set_grad_enabled(false);", .. Enumerable.Repeat("torch.is_grad_enabled()", 8)]);
+        var b = new NotebookEngine("smoke", Path.GetTempPath());
+        var inB = await Cells.RunAsync(b, [.. Enumerable.Repeat("torch.is_grad_enabled()", 8)]);
+
+        Assert.All(inA.Skip(1), c => Assert.Equal("False", Cells.PlainResult(c.Outputs)));
+        Assert.All(inB, c => Assert.Equal("True", Cells.PlainResult(c.Outputs)));
+    }
+
+    [Fact]
+    public async Task TheBootstrapLineForOtherKernelsIsSkippedAndAnyOtherLoadIsCompiled()
+    {
+        // notebooks/clipup.csx uses .NET Interactive's API; this kernel must not compile it (it has no such API).
+        var cells = await Cells.RunAsync("// comment\n#load \"clipup.csx\"", "#load \"../notebooks/clipup.csx\"\n1 + 1");
+        Assert.All(cells, c => Assert.True(c.Result.Succeeded, c.Result.Error?.EValue));
+        Assert.Equal("2", Cells.PlainResult(cells[1].Outputs));
+        var missing = (await Cells.RunAsync("#load \"missing.csx\""))[0];
+        Assert.False(missing.Result.Succeeded);
+    }
+
+    [Fact]
     public async Task ANuGetReferenceToAnyOtherPackageSaysItIsNotAvailableAndListsWhatIs()
     {
         var (outputs, result) = (await Cells.RunAsync("var x = 1;\n#r \"nuget: Newtonsoft.Json, 13.0.3\"\nx"))[0];
@@ -126,10 +151,10 @@ public class NotebookEngineTests
     }
 
     [Fact]
-    public void AnUnknownProfileIsRefusedWithTheChoices()
+    public void AMalformedProfileNameIsRefusedWithTheRule()
     {
-        var e = Assert.Throws<ArgumentException>(() => new NotebookEngine("quick", "."));
-        Assert.Contains("profile 'quick' is not known: use smoke or full", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => new NotebookEngine("Full profile", "."));
+        Assert.Contains("profile 'Full profile' is not a profile name: use lower-case letters, digits and '-'", e.Message);
     }
 
     [Fact]

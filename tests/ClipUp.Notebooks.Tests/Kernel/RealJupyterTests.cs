@@ -75,7 +75,7 @@ public class RealJupyterTests
     }
 
     /// <summary>The jupyter command, installing Debian's packages if needed and possible; otherwise the test is skipped.</summary>
-    private static string EnsureJupyter()
+    internal static string EnsureJupyter()
     {
         const string debianJupyter = "/usr/bin/jupyter";
         if (HasNbconvert(debianJupyter)) return debianJupyter;

@@ -43,7 +43,11 @@ public class NotebookRunnerTests
     public async Task APassingNotebookIsWrittenToTheOutFolderWithOutputsCountsAndKernelMetadata()
     {
         using var dir = TestPaths.NewTempDir();
-        var source = Path.Combine(dir.Path, "ok.ipynb");
+        // Results for the requested profile are committed beside the notebooks folder, so the notebook runs with it.
+        Directory.CreateDirectory(Path.Combine(dir.Path, "results", "headline", "full"));
+        File.WriteAllText(Path.Combine(dir.Path, "results", "headline", "full", "dense-seed0.json"), "{}");
+        Directory.CreateDirectory(Path.Combine(dir.Path, "notebooks"));
+        var source = Path.Combine(dir.Path, "notebooks", "ok.ipynb");
         var original = Notebook.Create(
             NotebookCell.Markdown("Profile check"),
             NotebookCell.Code("Profile"),
@@ -105,7 +109,7 @@ public class NotebookRunnerTests
     public async Task AMissingNotebookOrAnUnknownProfileIsRefusedBeforeAnythingRuns()
     {
         await Assert.ThrowsAsync<FileNotFoundException>(() => NotebookRunner.RunAsync(["/nonexistent/x.ipynb"], "smoke", null, TestContext.Current.CancellationToken));
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => NotebookRunner.RunAsync([], "fast", null, TestContext.Current.CancellationToken));
-        Assert.Contains("profile 'fast' is not known", e.Message);
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => NotebookRunner.RunAsync([], "Fast!", null, TestContext.Current.CancellationToken));
+        Assert.Contains("profile 'Fast!' is not a profile name", e.Message);
     }
 }

@@ -34,6 +34,6 @@ public class PublishedLayoutTests
         var executed = Ipynb.Read(Path.Combine(dir.Path, "out", "nb.ipynb"));
         Assert.Equal("ClipUp 4", Assert.IsType<ExecuteResultOutput>(Assert.Single(executed.Cells[0].Outputs)).Data[Mime.Plain]);
         Assert.StartsWith("<table>", Assert.IsType<ExecuteResultOutput>(Assert.Single(executed.Cells[1].Outputs)).Data[Mime.Html]);
-        Assert.Contains("plotly.js v2.28.0", Assert.IsType<ExecuteResultOutput>(Assert.Single(executed.Cells[2].Outputs)).Data[Mime.Html]);
+        Assert.Contains("plotly.js (cartesian - minified) v2.30.1", Assert.IsType<ExecuteResultOutput>(Assert.Single(executed.Cells[2].Outputs)).Data[Mime.Html]);
     }
 }
