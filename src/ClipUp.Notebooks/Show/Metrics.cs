@@ -1,20 +1,25 @@
 using System.Text.Json.Nodes;
 using ClipUp.Experiments;
+using ClipUp.Stats;
 using Microsoft.Data.Analysis;
 
 namespace ClipUp.Notebooks.Show;
 
-/// <summary>One variant against another on one score: the difference in points and, with paired seeds, its 95% interval.</summary>
-/// <param name="Points">Mean of <c>a − b</c> in percentage points.</param>
-/// <param name="Low">Lower end of the 95% t-interval of the paired per-seed differences; null with fewer than 2 paired seeds.</param>
-/// <param name="High">Upper end; null with fewer than 2 paired seeds.</param>
+/// <summary>
+/// One variant against another on one score: the difference in points and, where the results kept their evaluation
+/// items, the library's 95% interval over seeds × items (ClipUp.Stats.PairedBootstrap) and the status it implies.
+/// </summary>
+/// <param name="Points">Mean over paired seeds of <c>a − b</c> in percentage points.</param>
+/// <param name="Low">Lower end of the 95% interval; null when the results hold no per-item ranks (older result files).</param>
+/// <param name="High">Upper end; null likewise.</param>
 /// <param name="Seeds">Seeds both variants ran with.</param>
-public sealed record Difference(double Points, double? Low, double? High, int Seeds)
+/// <param name="Status">holds / reversed / inconclusive for "a is better than b", computed from the interval.</param>
+public sealed record Difference(double Points, double? Low, double? High, int Seeds, string? Status = null)
 {
-    /// <summary>"+2.4 pp [0.3, 4.5] (95% CI, 3 paired seeds)", or "+2.4 pp (1 seed: no interval)".</summary>
+    /// <summary>"+2.4 pp [0.30, 4.5] (95% CI over 3 seeds × items: holds)", or "+2.4 pp (3 seeds, no items kept: no interval)".</summary>
     public override string ToString() => Low is { } lo && High is { } hi
-        ? $"{Num.Points(Points)} [{Num.Sig(lo, 2)}, {Num.Sig(hi, 2)}] (95% CI, {Seeds} paired seeds)"
-        : $"{Num.Points(Points)} ({Seeds} seed{(Seeds == 1 ? "" : "s")}: no interval)";
+        ? $"{Num.Points(Points)} [{Num.Sig(lo, 2)}, {Num.Sig(hi, 2)}] (95% CI over {Seeds} seed{(Seeds == 1 ? "" : "s")} × items: {Status})"
+        : $"{Num.Points(Points)} ({Seeds} seed{(Seeds == 1 ? "" : "s")}, no items kept: no interval)";
 }
 
 /// <summary>
@@ -60,28 +65,22 @@ public static class Metrics
                 .Average(c => Value(r, c.Path) ?? double.NaN));
 
     /// <summary>
-    /// Mean retrieval recall of <paramref name="a"/> minus that of <paramref name="b"/>, over the seeds both ran with;
-    /// with 2 or more such seeds, the 95% t-interval of the per-seed differences (paired: same seed, same data order).
+    /// Mean retrieval recall of <paramref name="a"/> minus that of <paramref name="b"/> over the seeds both ran with
+    /// (paired: same seed, same data order, same evaluation items), with the interval and status of
+    /// <see cref="ClaimReport"/>: the same numbers the README's claims table shows.
     /// </summary>
     public static Difference RecallDifference(IReadOnlyList<JsonObject> results, string a, string b)
     {
         var (ra, rb) = (MeanRecallBySeed(results, a), MeanRecallBySeed(results, b));
-        var d = ra.Keys.Intersect(rb.Keys).Order().Select(s => ra[s] - rb[s]).ToList();
-        if (d.Count == 0) throw new ArgumentException($"variants {a} and {b} share no seed in these results");
-        var mean = d.Average();
-        if (d.Count < 2) return new Difference(mean, null, null, d.Count);
-        var sd = Math.Sqrt(d.Sum(x => (x - mean) * (x - mean)) / (d.Count - 1));
-        var half = T975(d.Count - 1) * sd / Math.Sqrt(d.Count);
-        return new Difference(mean, mean - half, mean + half, d.Count);
-    }
-
-    /// <summary>The 97.5% quantile of Student's t with <paramref name="df"/> degrees of freedom (table to 30, then 1.96).</summary>
-    public static double T975(int df)
-    {
-        double[] table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-            2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042];
-        ArgumentOutOfRangeException.ThrowIfLessThan(df, 1);
-        return df <= table.Length ? table[df - 1] : 1.96;
+        var seeds = ra.Keys.Intersect(rb.Keys).Order().ToList();
+        if (seeds.Count == 0) throw new ArgumentException($"variants {a} and {b} share no seed in these results");
+        var points = seeds.Average(s => ra[s] - rb[s]);
+        JsonObject Of(string v, long seed) => results.First(r => (string?)r["variant"] == v && (long)(Value(r, "seed") ?? 0) == seed);
+        var paired = seeds.Select(s => (ClaimReport.Ranks(Of(a, s)), ClaimReport.Ranks(Of(b, s))))
+            .Select(p => p.Item1 is { } x && p.Item2 is { } y ? ItemMetrics.Difference("retrieval.mean_recall", x, y) : null).ToList();
+        if (paired.Any(d => d is null)) return new Difference(points, null, null, seeds.Count);
+        var interval = PairedBootstrap.Compute(paired!);
+        return new Difference(interval.Mean, interval.Lower, interval.Upper, seeds.Count, ClaimStatusRule.Decide(interval, +1).Word());
     }
 
     private static double? Value(JsonObject r, string path)

@@ -120,18 +120,32 @@ public class MetricsTests
     }
 
     [Fact]
-    public void ADifferenceOverPairedSeedsHasATInterval()
+    public void ADifferenceOverPairedSeedsHasTheLibrarysSeedsTimesItemsInterval()
     {
-        // Differences per seed: 2, 4, 6 → mean 4, sd 2, half-width t(2) · 2 / √3 = 4.303 · 1.1547 = 4.969.
-        var results = new[] { Result("a", 0, 12), Result("a", 1, 14), Result("a", 2, 16), Result("b", 0, 10), Result("b", 1, 10), Result("b", 2, 10) };
+        // Each seed's items: every query of a at rank 0 (recall 100), of b at rank 0 for a share 1 − p and rank 20 for
+        // p, so the paired difference of seed s is 100·p_s: 10, 20, 30 → mean 20, an interval around it, status holds.
+        JsonObject WithItems(string v, int seed, int misses)
+        {
+            var r = Result(v, seed, 0);
+            var ranks = Enumerable.Range(0, 10).Select(i => i < misses ? 20 : 0).ToArray();
+            r["items"] = new JsonObject
+            {
+                ["retrieval.text_to_image"] = new JsonArray(ranks.Select(x => (JsonNode?)x).ToArray()),
+                ["retrieval.image_to_text"] = new JsonArray(ranks.Select(x => (JsonNode?)x).ToArray()),
+            };
+            return r;
+        }
+        var results = new[] { WithItems("a", 0, 0), WithItems("a", 1, 0), WithItems("a", 2, 0), WithItems("b", 0, 1), WithItems("b", 1, 2), WithItems("b", 2, 3) };
 
         var d = Metrics.RecallDifference(results, "a", "b");
 
-        Assert.Equal(4, d.Points, 9);
-        Assert.Equal(4 - 4.969, d.Low!.Value, 3);
-        Assert.Equal(4 + 4.969, d.High!.Value, 3);
-        Assert.Equal("+4.0 pp [-0.97, 9.0] (95% CI, 3 paired seeds)", d.ToString());
-        Assert.Equal("+2.0 pp (1 seed: no interval)", Metrics.RecallDifference(results.Where(r => (int)r["seed"]! == 0).ToList(), "a", "b").ToString());
+        Assert.Equal(20, d.Points, 9);
+        Assert.True(d.Low > 0 && d.Low < 20 && d.High > 20);
+        Assert.Equal("holds", d.Status);
+        Assert.EndsWith("(95% CI over 3 seeds × items: holds)", d.ToString());
+        // Result files without items give the point difference and say why there is no interval.
+        var old = new[] { Result("a", 0, 12), Result("b", 0, 10) };
+        Assert.Equal("+2.0 pp (1 seed, no items kept: no interval)", Metrics.RecallDifference(old, "a", "b").ToString());
         Assert.Throws<ArgumentException>(() => Metrics.RecallDifference([Result("a", 0, 1), Result("b", 1, 1)], "a", "b"));
     }
 }
