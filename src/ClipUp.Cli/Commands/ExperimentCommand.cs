@@ -42,7 +42,7 @@ public static class ExperimentCommand
             var onlyNames = parse.GetValue(only) is { Length: > 0 } o ? o : null;
             var files = ExperimentRunner.Run(exp, profileName, spec, parse.GetValue(results)!,
                 new SyncProgress<(string Run, TrainProgress Progress)>(p => Console.WriteLine($"{p.Run}: {ProgressView.Describe(p.Progress)}")),
-                m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"), parse.GetValue(seeds), onlyNames);
+                CliErrors.Log, parse.GetValue(seeds), onlyNames);
             AnsiConsole.MarkupLine($"{files.Count} result file(s) written under {Markup.Escape(exp.ResultsDir(parse.GetValue(results)!, profileName))}");
             Console.WriteLine(Report(exp, profileName, parse.GetValue(results)!));
             return 0;
@@ -71,7 +71,7 @@ public static class ExperimentCommand
         var exp = ModeExperimentCatalog.Get(experiment);
         var options = new ModeRunOptions
         {
-            Log = m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"),
+            Log = CliErrors.Log,
             Progress = new SyncProgress<(string Run, TrainProgress Progress)>(p => Console.WriteLine($"{p.Run}: {ProgressView.Describe(p.Progress)}")),
         };
         var files = ModeExperimentRunner.Run(exp, profileName, ModeExperimentCatalog.Profile(profileName), results, options, seeds, only,
