@@ -11,6 +11,8 @@ public static class CliErrors
 {
     public static async Task<int> InvokeAsync(RootCommand root, string[] args)
     {
+        // Redirected output has no width; Spectre would assume 80 columns and wrap or truncate tables ("zero-sh…").
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 240;
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
