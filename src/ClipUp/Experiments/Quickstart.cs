@@ -126,7 +126,7 @@ public static class Quickstart
             $"(seed {options.Seed}), so its uncertainty is at least the sampling error of {n} test items: a recall of {example:F1}% " +
             $"has a 95% interval of {lo:F1}–{hi:F1}% (Wilson), ±{(hi - lo) / 2:F1} points, before any seed-to-seed variation. " +
             "Rows whose intervals overlap are not shown to differ: a 1-point gap here is noise, not a result. " +
-            "Many captions describe several images (the generator has far fewer distinct sentences than images), so perfect R@1 is impossible.</p>",
+            "A caption can describe several images (the generator knows only a few hundred distinct sentences), so perfect R@1 is impossible.</p>",
             PlotlyHtml.Table(header, body, $"Retrieval on the {n} held-out synthetic images (%), one seed"),
             PlotlyHtml.ChartFragment(loss),
             PlotlyHtml.ChartFragment(scale),
