@@ -53,7 +53,7 @@ public static class ExperimentCommand
                 + (onlyNames is null ? "" : " --only " + string.Join(' ', onlyNames));
             var files = ExperimentRunner.Run(exp, profileName, spec, parse.GetValue(results)!,
                 new SyncProgress<(string Run, TrainProgress Progress)>(p => Console.WriteLine(eta.Describe(p.Run, p.Progress))),
-                m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"), parse.GetValue(seeds), onlyNames, command, parse.GetValue(runs));
+                CliErrors.Log, parse.GetValue(seeds), onlyNames, command, parse.GetValue(runs));
             AnsiConsole.MarkupLine($"{files.Count} result file(s) written under {Markup.Escape(exp.ResultsDir(parse.GetValue(results)!, profileName))}");
             Console.WriteLine(Report(exp, profileName, parse.GetValue(results)!));
             return 0;
@@ -93,7 +93,7 @@ public static class ExperimentCommand
         var exp = ModeExperimentCatalog.Get(experiment);
         var options = new ModeRunOptions
         {
-            Log = m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"),
+            Log = CliErrors.Log,
             Progress = new SyncProgress<(string Run, TrainProgress Progress)>(p => Console.WriteLine($"{p.Run}: {ProgressView.Describe(p.Progress)}")),
         };
         var files = ModeExperimentRunner.Run(exp, profileName, ModeExperimentCatalog.Profile(profileName), results, options, seeds, only,

@@ -48,7 +48,7 @@ public static class ModeCommand
         }));
         cmd.Subcommands.Add(Stage("eval", "Routed / uniform / single-best / oracle ensembles vs seed and dense; writes eval.json.", (run, _) =>
         {
-            var r = ModeEvaluation.Run(run, m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
+            var r = ModeEvaluation.Run(run, CliErrors.Log);
             ModeCommandProgress.Print(r);
             AnsiConsole.MarkupLine($"results: {Markup.Escape(run.Paths.EvalJson)}");
         }));
@@ -90,7 +90,7 @@ public static class ModeCommand
 
     private static ModeRunOptions Options(IProgress<(string Run, TrainProgress Progress)> progress, bool resume) => new()
     {
-        Progress = progress, Resume = resume, Log = m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"),
+        Progress = progress, Resume = resume, Log = CliErrors.Log,
     };
 
     private static void Print(ModeRunSummary s) =>

@@ -31,23 +31,56 @@ public static class QuickstartCommand
         return cmd;
     }
 
+    /// <summary>
+    /// One Spectre progress bar per phase, each with its own ETA: data generation, the three training runs, and the
+    /// evaluations (one after each run). Plain lines when the output is redirected.
+    /// </summary>
     private static QuickstartResult Run(QuickstartOptions options)
     {
         if (Console.IsOutputRedirected)
-            return Quickstart.Run(options, new SyncProgress<(string Run, TrainProgress Progress)>(p => Console.WriteLine($"{p.Run}: {ProgressView.Describe(p.Progress)}")), Upcycling.ForQuickstart);
+            return Quickstart.Run(options,
+                new SyncProgress<(string Run, TrainProgress Progress)>(p => Console.WriteLine($"{p.Run}: {ProgressView.Describe(p.Progress)}")),
+                Upcycling.ForQuickstart,
+                new SyncProgress<QuickstartPhase>(p => Console.WriteLine($"{p.Name}: {(p.Done ? "done" : "started")}")));
         QuickstartResult result = null!;
         AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .Start(ctx =>
             {
-                var tasks = new Dictionary<string, ProgressTask>();
+                var data = ctx.AddTask("generate data", autoStart: false, maxValue: 1);
+                var tasks = new Dictionary<string, ProgressTask>
+                {
+                    ["dense"] = ctx.AddTask("dense", autoStart: false, maxValue: options.DenseSteps),
+                    ["dense-continued"] = ctx.AddTask("dense-continued", autoStart: false, maxValue: options.ContinueSteps),
+                };
+                var upcycled = ctx.AddTask("clip-up", autoStart: false, maxValue: options.ContinueSteps);
+                var evaluation = ctx.AddTask("evaluation", autoStart: false, maxValue: 3);
+                ProgressTask Task(string run) => tasks.TryGetValue(run, out var t) ? t : tasks[run] = upcycled;
+                var phases = new SyncProgress<QuickstartPhase>(p =>
+                {
+                    if (p.Name == "data")
+                    {
+                        if (!p.Done) data.StartTask();
+                        else data.Value = 1;
+                        return;
+                    }
+                    if (!p.Done) Task(p.Name).StartTask();
+                    else evaluation.Increment(1);
+                });
                 result = Quickstart.Run(options, new SyncProgress<(string Run, TrainProgress Progress)>(p =>
                 {
-                    if (!tasks.TryGetValue(p.Run, out var task))
-                        tasks[p.Run] = task = ctx.AddTask(Markup.Escape(p.Run), maxValue: p.Progress.TotalSteps);
+                    var task = Task(p.Run);
                     task.Value = p.Progress.Step;
                     task.Description = Markup.Escape($"{p.Run,-16} loss {p.Progress.Metrics.Loss:F3}");
-                }), Upcycling.ForQuickstart);
+                    if (p.Progress.Step >= p.Progress.TotalSteps)
+                    {
+                        // Training ended: its evaluation on the held-out set runs next.
+                        if (!evaluation.IsStarted) evaluation.StartTask();
+                        evaluation.Description = Markup.Escape($"evaluation ({p.Run})");
+                    }
+                }), Upcycling.ForQuickstart, phases);
+                evaluation.Value = evaluation.MaxValue;
+                foreach (var t in new[] { data, upcycled, evaluation }.Concat(tasks.Values)) t.StopTask();
             });
         return result;
     }

@@ -19,7 +19,7 @@ public static class TrainCommand
         {
             if (parse.GetValue(print))
             {
-                Console.WriteLine(JsonConfig.Serialize(new RunConfig()));
+                Console.Write(RunConfigDocs.Print());
                 return 0;
             }
             var file = parse.GetValue(config) ?? throw new UserErrorException("--config is required (clipup train --print-config shows the format)");
@@ -32,12 +32,12 @@ public static class TrainCommand
                 TrainRun.Execute(run, new TrainRunOptions
                 {
                     Progress = progress, Resume = mode == "auto",
-                    Log = m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"),
+                    Log = CliErrors.Log,
                 }));
             AnsiConsole.Write(ResultTables.Of([(run.Model, result.Eval)]));
             AnsiConsole.MarkupLine($"results: {Markup.Escape(Path.Combine(result.OutDir, "results.json"))}");
-            if (result.Train.SkippedSamples.Count > 0)
-                AnsiConsole.MarkupLine($"[yellow]{result.Train.SkippedSamples.Count} unreadable sample(s) skipped[/] (listed in the log above)");
+            if (result.SkippedFiles.Count > 0)
+                CliErrors.Warn($"{result.SkippedFiles.Count} unreadable image(s) skipped: listed above and in results.json (skipped_files)");
             return 0;
         });
         return cmd;

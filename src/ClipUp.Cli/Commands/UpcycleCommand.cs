@@ -26,7 +26,7 @@ public static class UpcycleCommand
             if (parse.GetValue(topK) is { } k) moe = moe with { TopK = k };
             run = run with { Init = parse.GetValue(from), Moe = moe, Out = parse.GetValue(outDir) ?? run.Out, Device = parse.GetValue(device) ?? run.Device };
             var result = ProgressView.Run($"upcycle {Path.GetFileName(run.Init)}", run.Train.Steps, progress =>
-                TrainRun.Execute(run, new TrainRunOptions { Progress = progress, Resume = true, Log = m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]") }));
+                TrainRun.Execute(run, new TrainRunOptions { Progress = progress, Resume = true, Log = CliErrors.Log }));
             var counts = MoeParameters.Of(result.Model);
             AnsiConsole.MarkupLine($"MoE: {counts.Total / 1e6:F1}M parameters, {counts.Active / 1e6:F1}M active per token");
             AnsiConsole.Write(ResultTables.Of([("clip-up", result.Eval)]));

@@ -59,6 +59,9 @@ public static class NotebookRunner
             Ipynb.Write(output, executed);
             results.Add(new NotebookRunResult(path, output, failure is null ? NotebookStatus.Passed : NotebookStatus.Failed,
                 sw.Elapsed, failure?.Cell, failure?.Error.Traceback.FirstOrDefault() ?? failure?.Error.EValue));
+            // A notebook's cells leave many undisposed tensors: free them now, not on the finalizer thread during the
+            // next notebook or, worse, during process exit (ClipUp.Runtime.NativeShutdown).
+            ClipUp.Runtime.NativeShutdown.DrainFinalizers();
         }
         return new NotebookRunSummary(results);
     }

@@ -16,6 +16,12 @@ public sealed record CsvSourceOptions(string Path)
     /// <summary>Folder that relative image paths are resolved against; null means the table's own folder.</summary>
     public string? ImageRoot { get; init; }
 
+    /// <summary>
+    /// How messages name these settings: <c>""</c> gives <c>separator</c>, <c>image_column</c>; a run config passes
+    /// <c>"data."</c>, so a message names the key the user writes (<c>data.separator</c>).
+    /// </summary>
+    public string SettingPrefix { get; init; } = "";
+
     /// <summary>Throws when the options cannot describe a table.</summary>
     public CsvSourceOptions Validate()
     {
@@ -23,7 +29,7 @@ public sealed record CsvSourceOptions(string Path)
             throw new ArgumentException("CsvSourceOptions.Path is empty: give the .tsv/.csv file");
         if (string.IsNullOrEmpty(ImageColumn) || string.IsNullOrEmpty(CaptionColumn) || ImageColumn == CaptionColumn)
             throw new ArgumentException(
-                $"ImageColumn '{ImageColumn}' and CaptionColumn '{CaptionColumn}' must be two different, non-empty header names");
+                $"{SettingPrefix}image_column '{ImageColumn}' and {SettingPrefix}caption_column '{CaptionColumn}' must be two different, non-empty header names");
         return this;
     }
 
@@ -62,12 +68,12 @@ public sealed class CsvImageTextSource : ImageTextSource
         if (!rows.MoveNext())
             throw new InvalidDataException($"{path}: the file is empty; expected a header with '{options.ImageColumn}' and '{options.CaptionColumn}'");
         string[] header = rows.Current.Fields;
-        int imageCol = FindColumn(header, options.ImageColumn, nameof(options.ImageColumn), options);
-        int captionCol = FindColumn(header, options.CaptionColumn, nameof(options.CaptionColumn), options);
+        int imageCol = FindColumn(header, options.ImageColumn, options.SettingPrefix + "image_column", options);
+        int captionCol = FindColumn(header, options.CaptionColumn, options.SettingPrefix + "caption_column", options);
 
         var records = new List<ImageTextRecord>();
         var invalidLines = new List<int>();
-        int emptyCaptions = 0;
+        var emptyCaptionLines = new List<int>();
         while (rows.MoveNext())
         {
             var (line, fields) = rows.Current;
@@ -79,7 +85,7 @@ public sealed class CsvImageTextSource : ImageTextSource
                 invalidLines.Add(line);
             if (string.IsNullOrWhiteSpace(fields[captionCol]))
             {
-                emptyCaptions++;
+                emptyCaptionLines.Add(line);
                 continue;
             }
             string image = fields[imageCol];
@@ -89,7 +95,7 @@ public sealed class CsvImageTextSource : ImageTextSource
                 Attributes(header, fields, imageCol, captionCol)));
         }
         _records = [.. records];
-        _report = new SourceReport(emptyCaptions, invalidLines);
+        _report = new SourceReport(emptyCaptionLines.Count, invalidLines, emptyCaptionLines);
     }
 
     /// <summary>The options this source was read with.</summary>
@@ -119,7 +125,7 @@ public sealed class CsvImageTextSource : ImageTextSource
         string found = string.Join(", ", header.Select(h => $"'{h}'"));
         char other = options.Separator == '\t' ? ',' : '\t';
         string hint = header.Length == 1 && header[0].Contains(other)
-            ? $"; the header looks {Csv.Escape(other)}-separated: set Separator = {Csv.Escape(other)}"
+            ? $"; the header looks {Csv.Escape(other)}-separated: set {options.SettingPrefix}separator to {Csv.Escape(other)}"
             : $"; set {option} to one of the columns found";
         throw new InvalidDataException(
             $"{options.Path}: no column '{column}' ({option}) in the header; columns found: [{found}] " +

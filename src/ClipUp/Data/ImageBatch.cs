@@ -26,6 +26,34 @@ public abstract class ImageBatch
 
     /// <summary>The shape [B, 3, S, S].</summary>
     protected long[] Shape => [Count, 3, Size, Size];
+
+    /// <summary>Samples [From, From + Count) of each batch, in order, as one batch of the first batch's kind.</summary>
+    internal static ImageBatch Concat(IReadOnlyList<(ImageBatch Batch, int From, int Count)> pieces)
+    {
+        var first = pieces[0].Batch;
+        int size = first.Size, pixels = 3 * size * size, count = pieces.Sum(p => p.Count), k = 0;
+        switch (first)
+        {
+            case Float32ImageBatch:
+                var floats = new float[count * pixels];
+                foreach (var (batch, from, n) in pieces)
+                {
+                    ((Float32ImageBatch)batch).Data.AsSpan(from * pixels, n * pixels).CopyTo(floats.AsSpan(k * pixels));
+                    k += n;
+                }
+                return new Float32ImageBatch(count, size, floats);
+            case Uint8ImageBatch u8:
+                var bytes = new byte[count * pixels];
+                foreach (var (batch, from, n) in pieces)
+                {
+                    ((Uint8ImageBatch)batch).Data.AsSpan(from * pixels, n * pixels).CopyTo(bytes.AsSpan(k * pixels));
+                    k += n;
+                }
+                return new Uint8ImageBatch(count, size, bytes, u8.Transform);
+            default:
+                throw new NotSupportedException($"cannot concatenate {first.GetType().Name}");
+        }
+    }
 }
 
 /// <summary>Pixels already normalised on the CPU.</summary>
@@ -95,4 +123,7 @@ public sealed record ImageTextBatch(ImageBatch Images, string[] Captions, int[] 
 {
     /// <summary>Number of samples (B).</summary>
     public int Count => Captions.Length;
+
+    /// <summary>Each sample's offset in its epoch's order (where a resumed read continues after it).</summary>
+    internal int[] Offsets { get; init; } = [];
 }

@@ -40,8 +40,8 @@ public sealed class ImageTextLoader
             throw new ArgumentException("the source has no rows: nothing to load", nameof(source));
         if (config.DropLast && _plan.Count < config.BatchSize)
             throw new ArgumentException(
-                $"BatchSize {config.BatchSize} exceeds the {_plan.Count} samples per epoch and DropLast is set, " +
-                "so every epoch would be empty: lower BatchSize or set DropLast = false");
+                $"batch_size {config.BatchSize} exceeds the {_plan.Count} samples per epoch and drop_last is set, " +
+                "so every epoch would be empty: lower batch_size or set drop_last to false");
     }
 
     /// <summary>Batching settings.</summary>
@@ -74,7 +74,7 @@ public sealed class ImageTextLoader
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
         if (offset < 0 || offset > _plan.Count)
             throw new ArgumentOutOfRangeException(nameof(offset), offset, $"offset must be in [0, {_plan.Count}]");
-        return Run(Plan(epoch, offset, oneEpoch: true), cancel);
+        return Run(Plan(epoch, offset, oneEpoch: true, Config.DropLast), cancel);
     }
 
     /// <summary>Endless batches from <paramref name="start"/> on, epoch after epoch (a trainer stops after N steps).</summary>
@@ -83,13 +83,84 @@ public sealed class ImageTextLoader
         ArgumentOutOfRangeException.ThrowIfNegative(start.Epoch);
         if (start.Offset < 0 || start.Offset > _plan.Count)
             throw new ArgumentOutOfRangeException(nameof(start), start, $"offset must be in [0, {_plan.Count}]");
-        return Run(Plan(start.Epoch, start.Offset, oneEpoch: false), cancel);
+        return Refill(Run(Plan(start.Epoch, start.Offset, oneEpoch: false, dropLast: false), cancel), start);
+    }
+
+    /// <summary>
+    /// Regroups decoded batches into batches of exactly <see cref="LoaderConfig.BatchSize"/> readable samples: a batch
+    /// that lost samples to unreadable images is topped up from the next samples of the epoch order, so a training step
+    /// never sees a short (or empty) batch. A batch never spans two epochs; the last readable samples of an epoch that
+    /// do not fill a batch are dropped with <see cref="LoaderConfig.DropLast"/>, else handed out as a short batch.
+    /// Each batch's <see cref="ImageTextBatch.Next"/> is the epoch offset of the first sample it did not take, so
+    /// <see cref="Read"/> from there continues identically (augmentation depends on the sample, not on its batch).
+    /// </summary>
+    IEnumerable<ImageTextBatch> Refill(IEnumerable<ImageTextBatch> decoded, LoaderPosition start)
+    {
+        int b = Config.BatchSize;
+        var pieces = new List<(ImageTextBatch Batch, int From, int Count)>();
+        var skipped = new List<DataError>();
+        int have = 0, emptyEpochs = 0;
+        bool epochHadSample = false;
+        var position = start;
+        foreach (var batch in decoded)
+        {
+            skipped.AddRange(batch.Skipped);
+            int from = 0;
+            while (from < batch.Count)
+            {
+                int take = Math.Min(b - have, batch.Count - from);
+                pieces.Add((batch, from, take));
+                have += take;
+                from += take;
+                epochHadSample = true;
+                if (have == b)
+                {
+                    var next = from == batch.Count ? batch.Next : new LoaderPosition(batch.Position.Epoch, batch.Offsets[from]);
+                    yield return Concat(pieces, skipped, position, next);
+                    position = next;
+                    pieces.Clear();
+                    skipped = [];
+                    have = 0;
+                }
+            }
+            if (batch.Next.Epoch == batch.Position.Epoch)
+                continue;
+            // The epoch ended: its remainder is a short batch, or dropped.
+            if (have > 0 && !Config.DropLast)
+            {
+                yield return Concat(pieces, skipped, position, batch.Next);
+                skipped = [];
+            }
+            pieces.Clear();
+            have = 0;
+            position = batch.Next;
+            emptyEpochs = epochHadSample ? 0 : emptyEpochs + 1;
+            epochHadSample = false;
+            if (emptyEpochs >= 2)
+                throw new InvalidDataException(
+                    $"no image of the source could be read in a whole epoch ({_imageCount} images); see the errors above");
+        }
+    }
+
+    static ImageTextBatch Concat(List<(ImageTextBatch Batch, int From, int Count)> pieces, List<DataError> skipped,
+        LoaderPosition position, LoaderPosition next)
+    {
+        if (pieces is [var only] && only.From == 0 && only.Count == only.Batch.Count)
+            return only.Batch with { Skipped = skipped, Position = position, Next = next };
+        var images = ImageBatch.Concat(pieces.Select(p => (p.Batch.Images, p.From, p.Count)).ToList());
+        return new ImageTextBatch(images,
+            [.. pieces.SelectMany(p => p.Batch.Captions.Skip(p.From).Take(p.Count))],
+            [.. pieces.SelectMany(p => p.Batch.Indices.Skip(p.From).Take(p.Count))],
+            skipped, position, next)
+        {
+            Offsets = [.. pieces.SelectMany(p => p.Batch.Offsets.Skip(p.From).Take(p.Count))],
+        };
     }
 
     /// <summary>One batch's worth of work: the positions of its samples in the epoch order.</summary>
     sealed record BatchPlan(int Epoch, int[] Order, int Start, int End, LoaderPosition Next);
 
-    IEnumerable<BatchPlan> Plan(int epoch, int offset, bool oneEpoch)
+    IEnumerable<BatchPlan> Plan(int epoch, int offset, bool oneEpoch, bool dropLast)
     {
         int n = _plan.Count, b = Config.BatchSize;
         for (; ; epoch++, offset = 0)
@@ -98,9 +169,9 @@ public sealed class ImageTextLoader
             for (int start = offset; start < n; start += b)
             {
                 int end = Math.Min(start + b, n);
-                if (end - start < b && Config.DropLast)
+                if (end - start < b && dropLast)
                     break;
-                bool last = end + (Config.DropLast ? b : 1) > n;
+                bool last = end + (dropLast ? b : 1) > n;
                 yield return new BatchPlan(epoch, order, start, end, last ? new(epoch + 1, 0) : new(epoch, end));
             }
             if (oneEpoch)
@@ -174,6 +245,7 @@ public sealed class ImageTextLoader
         var bytes = Config.Pixels == PixelFormat.Uint8 ? new byte[planned * pixels] : null;
         var captions = new List<string>(planned);
         var indices = new List<int>(planned);
+        var offsets = new List<int>(planned);
         var skipped = new List<DataError>();
         for (int p = plan.Start; p < plan.End; p++)
         {
@@ -199,13 +271,14 @@ public sealed class ImageTextLoader
                 ImageTransforms.ToChwBytes(shaped, bytes.AsSpan(k * pixels, pixels));
             captions.Add(_source[row].Caption);
             indices.Add(row);
+            offsets.Add(p);
         }
         int count = captions.Count;
         ImageBatch images = floats is not null
             ? new Float32ImageBatch(count, size, count == planned ? floats : floats[..(count * pixels)])
             : new Uint8ImageBatch(count, size, count == planned ? bytes! : bytes![..(count * pixels)], Transform);
         return new ImageTextBatch(images, [.. captions], [.. indices], skipped,
-            new LoaderPosition(plan.Epoch, plan.Start), plan.Next);
+            new LoaderPosition(plan.Epoch, plan.Start), plan.Next) { Offsets = [.. offsets] };
     }
 
     void Record(IReadOnlyList<DataError> skipped)

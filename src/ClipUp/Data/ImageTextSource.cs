@@ -72,7 +72,8 @@ public abstract class ImageTextSource
 /// <param name="EmptyCaptionsSkipped">Rows dropped because the caption was empty or whitespace.</param>
 /// <param name="InvalidUtf8Lines">1-based line numbers of rows whose bytes were not valid UTF-8; the invalid bytes
 /// were replaced by U+FFFD and the row kept.</param>
-public sealed record SourceReport(int EmptyCaptionsSkipped, IReadOnlyList<int> InvalidUtf8Lines)
+/// <param name="EmptyCaptionLines">1-based line numbers of the dropped empty-caption rows, where the source has lines.</param>
+public sealed record SourceReport(int EmptyCaptionsSkipped, IReadOnlyList<int> InvalidUtf8Lines, IReadOnlyList<int>? EmptyCaptionLines = null)
 {
     /// <summary>Nothing skipped, nothing repaired.</summary>
     public static readonly SourceReport Clean = new(0, []);

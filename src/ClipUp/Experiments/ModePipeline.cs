@@ -225,7 +225,7 @@ public static class ModePipeline
         }
         var result = TrainRun.Execute(RunConfigFor(config, dir), new TrainRunOptions
         {
-            Resume = true, Rows = rows, StopAtStep = stopAt, Cancel = options.Cancel, Log = options.Log,
+            Resume = true, Rows = rows, StopAtStep = stopAt, Cancel = options.Cancel, Log = options.Log, MaxErrorFractionKey = "max_error_fraction",
             Progress = options.Progress is { } p ? new SyncProgress<TrainProgress>(v => p.Report((name, v))) : null,
         });
         using var model = result.Model;

@@ -13,6 +13,10 @@ public sealed record DataConfig
     public string? Images { get; init; }
     public string ImageColumn { get; init; } = "image";
     public string CaptionColumn { get; init; } = "caption";
+    /// <summary>Field separator of the table: a tab (open_clip's default) or ','.</summary>
+    public char Separator { get; init; } = '\t';
+    /// <summary>Drop an epoch's last readable samples that do not fill a batch, so every step sees batch_size samples.</summary>
+    public bool DropLast { get; init; } = true;
     /// <summary>Sample one of an image's captions per epoch (small-scale.md: regularises a 5-caption set).</summary>
     public bool OneCaptionPerImage { get; init; } = true;
     public int Workers { get; init; } = 2;
@@ -20,7 +24,7 @@ public sealed record DataConfig
 
     public CsvSourceOptions Source(string path) => new(path)
     {
-        ImageColumn = ImageColumn, CaptionColumn = CaptionColumn,
+        ImageColumn = ImageColumn, CaptionColumn = CaptionColumn, Separator = Separator, SettingPrefix = "data.",
         ImageRoot = Images ?? DefaultImageRoot(path),
     };
 
@@ -79,6 +83,19 @@ public sealed record RunConfig
     {
         var c = ClipConfig.FromPreset(Model).Widen(Width);
         return ContextLength > 0 ? c with { Text = c.Text with { ContextLength = ContextLength } } : c;
+    }
+
+    /// <summary>Settings that are valid but probably not meant: a run that would waste its steps or report nothing.</summary>
+    public IEnumerable<string> Warnings()
+    {
+        if (Train.WarmupSteps >= Train.Steps)
+            yield return $"train.warmup_steps {Train.WarmupSteps} >= train.steps {Train.Steps}: the learning rate never reaches " +
+                         $"train.learning_rate {Train.LearningRate:G3} and no cosine decay happens; lower train.warmup_steps";
+        if (Eval.Retrieval is null && Eval.ZeroShot is null)
+            yield return "neither eval.retrieval nor eval.zero_shot is set: the run trains but its results table will be empty; " +
+                         "set eval.retrieval to a held-out table (e.g. val.tsv)";
+        if (Train.EvalEvery > 0 && Eval.Retrieval is null)
+            yield return $"train.eval_every {Train.EvalEvery} needs eval.retrieval to pick the best checkpoint; no best.safetensors will be written";
     }
 
     /// <summary>Checks every value a run depends on, with messages that name the key and the fix.</summary>

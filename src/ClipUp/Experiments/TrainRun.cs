@@ -26,6 +26,8 @@ public sealed record TrainRunOptions
     public IReadOnlyList<int>? Rows { get; init; }
     /// <summary>Stop at this step with the schedule of the whole run (a MoDE seed is a dense run stopped at 27/32); default: Train.Steps.</summary>
     public int? StopAtStep { get; init; }
+    /// <summary>How the user's config spells the unreadable-image limit, for the message that stops a run (MoDE: <c>max_error_fraction</c>).</summary>
+    public string MaxErrorFractionKey { get; init; } = "data.max_error_fraction";
     public CancellationToken Cancel { get; init; }
 }
 
@@ -36,6 +38,12 @@ public sealed record TrainRunResult(string OutDir, TrainResult Train, EvalResult
     public double TrainSeconds { get; init; }
     /// <summary>Training samples per second of this process (steps it ran × batch / <see cref="TrainSeconds"/>).</summary>
     public double SamplesPerSecond { get; init; }
+
+    /// <summary>The unreadable images the loader skipped, with reasons.</summary>
+    public DataErrors SkippedFiles { get; init; } = DataErrors.None;
+
+    /// <summary>Rows of the training table that were dropped (empty captions) or repaired (invalid UTF-8).</summary>
+    public SourceReport SourceReport { get; init; } = SourceReport.Clean;
 }
 
 /// <summary>
@@ -48,6 +56,7 @@ public static class TrainRun
     {
         options ??= new TrainRunOptions();
         config.Validate();
+        foreach (var warning in config.Warnings()) options.Log?.Invoke($"warning: {warning}");
         var clock = Stopwatch.StartNew();
         var device = Devices.Resolve(config.Device);
         // Modules draw from their own seeded generators; the global RNG is seeded too, for anything that does not.
@@ -60,14 +69,20 @@ public static class TrainRun
         File.WriteAllText(Path.Combine(config.Out, "config.json"), JsonConfig.Serialize(config));
 
         ImageTextSource source = new CsvImageTextSource(config.Data.Source(config.Data.Train));
+        foreach (var line in SkippedRows.Describe(config.Data.Train, source.Report)) options.Log?.Invoke(line);
         if (options.Rows is { } rows) source = new ImageTextSubset(source, rows);
-        var loader = new ImageTextLoader(source,
-            LoaderConfig.Train(config.Train.BatchSize, (int)config.Train.Seed) with
-            {
-                OneCaptionPerImage = config.Data.OneCaptionPerImage, Workers = config.Data.Workers,
-                MaxErrorFraction = config.Data.MaxErrorFraction,
-            },
-            new ImageTransformConfig(model.Config.Vision.ImageSize));
+        var loaderConfig = LoaderConfig.Train(config.Train.BatchSize, (int)config.Train.Seed) with
+        {
+            OneCaptionPerImage = config.Data.OneCaptionPerImage, Workers = config.Data.Workers,
+            MaxErrorFraction = config.Data.MaxErrorFraction, DropLast = config.Data.DropLast,
+        };
+        var transform = new ImageTransformConfig(model.Config.Vision.ImageSize);
+        if (loaderConfig.DropLast && new ImageTextLoader(source, loaderConfig with { DropLast = false }, transform).SamplesPerEpoch is var perEpoch
+            && perEpoch < loaderConfig.BatchSize)
+            throw new ArgumentException(
+                $"train.batch_size {loaderConfig.BatchSize} exceeds the {perEpoch} samples per epoch of {config.Data.Train} and " +
+                "data.drop_last is true, so every epoch would be empty: lower train.batch_size or set data.drop_last to false");
+        var loader = new ImageTextLoader(source, loaderConfig, transform);
         var tokenizer = ClipTokenizer.Default;
         using var stream = new LoaderStream(loader, texts => tokenizer.Tokenize(texts, model.Config.Text.ContextLength));
         var collapse = new Moe.RouterCollapse();
@@ -82,19 +97,30 @@ public static class TrainRun
             Validate = config.Eval.Retrieval is { } val && config.Train.EvalEvery > 0 ? ValidationScore(val, device, tokenizer) : null,
         };
         int start = 0;
-        if (options.Resume && Checkpoint.FindLatest(Path.Combine(config.Out, "checkpoints"), options.Log) is { } latest)
+        if (options.Resume && Checkpoint.FindLatest(Path.Combine(config.Out, "checkpoints"), options.Log, moveDamagedAside: true) is { } latest)
         {
             start = Checkpoint.Restore(latest, model, trainer, stream).Step;
             options.Log?.Invoke($"resumed from {latest} at step {start}");
         }
+        TrainResult train;
         var trainClock = Stopwatch.StartNew();
-        var train = trainer.Run(stream, start, options.StopAtStep, options.Cancel);
+        try
+        {
+            train = trainer.Run(stream, start, options.StopAtStep, options.Cancel);
+        }
+        catch (DataErrorLimitException e)
+        {
+            throw e.WithSetting(options.MaxErrorFractionKey);
+        }
         double trainSeconds = trainClock.Elapsed.TotalSeconds;
+        if (loader.Errors is { Count: > 0 } errors)
+            options.Log?.Invoke($"skipped {errors.Count} unreadable image(s) (results.json skipped_files):{Environment.NewLine}{errors.Describe(SkippedRows.Shown)}");
         var eval = Evaluation.Run(model, config.Eval, device, tokenizer);
         var result = new TrainRunResult(config.Out, train, eval, clock.Elapsed.TotalSeconds, model)
         {
             TrainSeconds = trainSeconds,
             SamplesPerSecond = trainSeconds > 0 ? (train.Steps - start) * (double)config.Train.BatchSize * config.Train.GradAccumulation / trainSeconds : 0,
+            SkippedFiles = loader.Errors, SourceReport = source.Report,
         };
         File.WriteAllText(Path.Combine(config.Out, "results.json"), ResultJson(config, result).ToJsonString(JsonConfig.Options));
         return result;
@@ -131,6 +157,9 @@ public static class TrainRun
             ["skipped_steps"] = r.Train.SkippedSteps,
             ["final_loss"] = double.IsNaN(r.Train.FinalLoss) ? null : r.Train.FinalLoss,
             ["skipped_samples"] = r.Train.SkippedSamples.Count,
+            ["skipped_files"] = SkippedRows.Files(r.SkippedFiles),
+            ["skipped_files_not_listed"] = Math.Max(0, r.SkippedFiles.Count - SkippedRows.Shown),
+            ["table_rows"] = SkippedRows.Rows(config.Data.Train, r.SourceReport),
             ["parameters"] = counts.Total,
             ["seconds"] = r.Seconds,
             ["train_seconds"] = r.TrainSeconds,
@@ -143,4 +172,43 @@ public static class TrainRun
             ["clipup_version"] = Info.Version,
         };
     }
+}
+
+/// <summary>
+/// How a run lists what it skipped, in its log and in results.json: each unreadable image with its reason, the table
+/// lines with invalid UTF-8 (kept, bytes replaced by U+FFFD) and the dropped empty-caption lines, each capped at
+/// <see cref="Shown"/> entries plus a count of the rest.
+/// </summary>
+public static class SkippedRows
+{
+    /// <summary>Entries listed per kind; the rest are counted.</summary>
+    public const int Shown = 50;
+
+    /// <summary>Log lines for a table's repaired and dropped rows (none when the table is clean).</summary>
+    public static IEnumerable<string> Describe(string table, SourceReport report)
+    {
+        if (report.InvalidUtf8Lines.Count > 0)
+            yield return $"{table}: {report.InvalidUtf8Lines.Count} line(s) with invalid UTF-8, kept with the bad bytes replaced by U+FFFD: " +
+                         $"lines {Lines(report.InvalidUtf8Lines)}";
+        if (report.EmptyCaptionsSkipped > 0)
+            yield return $"{table}: {report.EmptyCaptionsSkipped} row(s) with an empty caption dropped" +
+                         (report.EmptyCaptionLines is { Count: > 0 } lines ? $": lines {Lines(lines)}" : "");
+    }
+
+    /// <summary>[{file, reason}], at most <see cref="Shown"/>.</summary>
+    public static JsonArray Files(DataErrors errors) =>
+        new([.. errors.Items.Take(Shown).Select(e => (JsonNode)new JsonObject { ["file"] = e.File, ["reason"] = e.Reason })]);
+
+    /// <summary>The table's repaired and dropped lines, each list capped at <see cref="Shown"/> with the total beside it.</summary>
+    public static JsonObject Rows(string table, SourceReport report) => new()
+    {
+        ["table"] = table,
+        ["invalid_utf8_lines"] = new JsonArray([.. report.InvalidUtf8Lines.Take(Shown).Select(l => (JsonNode)l)]),
+        ["invalid_utf8_count"] = report.InvalidUtf8Lines.Count,
+        ["empty_caption_lines"] = new JsonArray([.. (report.EmptyCaptionLines ?? []).Take(Shown).Select(l => (JsonNode)l)]),
+        ["empty_caption_count"] = report.EmptyCaptionsSkipped,
+    };
+
+    private static string Lines(IReadOnlyList<int> lines) =>
+        string.Join(", ", lines.Take(Shown)) + (lines.Count > Shown ? $" and {lines.Count - Shown} more" : "");
 }

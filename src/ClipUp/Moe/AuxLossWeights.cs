@@ -38,8 +38,8 @@ public sealed record AuxLossWeights
     {
         foreach (var (name, w) in new[] { (nameof(LoadBalance), LoadBalance), (nameof(ZLoss), ZLoss), (nameof(Importance), Importance),
                      (nameof(Load), Load), (nameof(LimoeLocal), LimoeLocal), (nameof(LimoeGlobal), LimoeGlobal) })
-            MoeConfig.Require(w >= 0 && double.IsFinite(w), $"aux loss weight {name} {w} must be finite and >= 0");
+            MoeConfig.Require(w >= 0 && double.IsFinite(w), $"moe.aux.{System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name)} {w} must be finite and >= 0");
         MoeConfig.Require(LimoeGlobalThreshold >= 0 && double.IsFinite(LimoeGlobalThreshold),
-            $"LimoeGlobalThreshold {LimoeGlobalThreshold} must be finite and >= 0 (nats)");
+            $"moe.aux.limoe_global_threshold {LimoeGlobalThreshold} must be finite and >= 0 (nats)");
     }
 }

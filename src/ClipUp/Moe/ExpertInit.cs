@@ -23,8 +23,8 @@ public sealed record ExpertInit(ExpertInitKind Kind, double NoiseStd = 0)
     public void Validate()
     {
         if (Kind == ExpertInitKind.CopyWithNoise)
-            MoeConfig.Require(NoiseStd > 0 && double.IsFinite(NoiseStd), $"ExpertInit CopyWithNoise needs NoiseStd > 0, got {NoiseStd}: e.g. 1e-3");
+            MoeConfig.Require(NoiseStd > 0 && double.IsFinite(NoiseStd), $"moe.expert_init.kind copy_with_noise needs moe.expert_init.noise_std > 0, got {NoiseStd}: e.g. 1e-3");
         else
-            MoeConfig.Require(NoiseStd == 0, $"ExpertInit {Kind} takes no noise, got NoiseStd {NoiseStd}: use CopyWithNoise or set NoiseStd 0");
+            MoeConfig.Require(NoiseStd == 0, $"moe.expert_init.kind {System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(Kind.ToString())} takes no noise, got moe.expert_init.noise_std {NoiseStd}: use copy_with_noise or set noise_std 0");
     }
 }

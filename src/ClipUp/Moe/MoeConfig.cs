@@ -87,22 +87,22 @@ public sealed record MoeConfig
     /// <summary>Checks the routing settings and that the placement fits a tower of <paramref name="layers"/> blocks.</summary>
     public void Validate(int layers)
     {
-        Require(NumExperts >= 1, $"NumExperts {NumExperts} must be >= 1");
-        Require(TopK >= 1, $"TopK {TopK} must be >= 1");
-        Require(TopK <= NumExperts, $"TopK {TopK} exceeds NumExperts {NumExperts}: set TopK <= NumExperts");
+        Require(NumExperts >= 1, $"moe.num_experts {NumExperts} must be >= 1");
+        Require(TopK >= 1, $"moe.top_k {TopK} must be >= 1");
+        Require(TopK <= NumExperts, $"moe.top_k {TopK} exceeds moe.num_experts {NumExperts}: set moe.top_k <= moe.num_experts");
         Require(TrainCapacityFactor > 0 && double.IsFinite(TrainCapacityFactor),
-            $"TrainCapacityFactor {TrainCapacityFactor} must be > 0: use e.g. 1.0–2.0 (E/K or more drops no token)");
+            $"moe.train_capacity_factor {TrainCapacityFactor} must be > 0: use e.g. 1.0–2.0 (E/K or more drops no token)");
         Require(EvalCapacityFactor > 0 && double.IsFinite(EvalCapacityFactor),
-            $"EvalCapacityFactor {EvalCapacityFactor} must be > 0: use e.g. 1.0–2.0 (E/K or more drops no token)");
-        Require(MinCapacity >= 0, $"MinCapacity {MinCapacity} must be >= 0");
-        Require(JitterNoise >= 0 && JitterNoise < 1, $"JitterNoise {JitterNoise} must be in [0, 1) (Switch uses 0.01)");
-        Require(NoiseStd >= 0 && double.IsFinite(NoiseStd), $"NoiseStd {NoiseStd} must be finite and >= 0 (vmoe uses 1.0)");
-        Require(LogitSoftCap >= 0 && double.IsFinite(LogitSoftCap), $"LogitSoftCap {LogitSoftCap} must be finite and >= 0 (0 = off)");
-        Require(RouterInitStd >= 0 && double.IsFinite(RouterInitStd), $"RouterInitStd {RouterInitStd} must be finite and >= 0");
+            $"moe.eval_capacity_factor {EvalCapacityFactor} must be > 0: use e.g. 1.0–2.0 (E/K or more drops no token)");
+        Require(MinCapacity >= 0, $"moe.min_capacity {MinCapacity} must be >= 0");
+        Require(JitterNoise >= 0 && JitterNoise < 1, $"moe.jitter_noise {JitterNoise} must be in [0, 1) (Switch uses 0.01)");
+        Require(NoiseStd >= 0 && double.IsFinite(NoiseStd), $"moe.noise_std {NoiseStd} must be finite and >= 0 (vmoe uses 1.0)");
+        Require(LogitSoftCap >= 0 && double.IsFinite(LogitSoftCap), $"moe.logit_soft_cap {LogitSoftCap} must be finite and >= 0 (0 = off)");
+        Require(RouterInitStd >= 0 && double.IsFinite(RouterInitStd), $"moe.router_init_std {RouterInitStd} must be finite and >= 0");
         Require(!(BatchPriority && Router == RouterKind.ExpertChoice),
-            "BatchPriority applies to token-choice routing only: experts already pick their best tokens under ExpertChoice");
+            "moe.batch_priority applies to token-choice routing only: experts already pick their best tokens under moe.router = expert_choice");
         Aux.Validate();
-        Require(Aux.Load == 0 || NoiseStd > 0, $"the load loss (weight {Aux.Load}) needs router noise: set NoiseStd > 0 (vmoe uses 1.0)");
+        Require(Aux.Load == 0 || NoiseStd > 0, $"the load loss (weight {Aux.Load}) needs router noise: set moe.noise_std > 0 (vmoe uses 1.0)");
         ExpertInit.Validate();
         Placement.Validate(layers);
     }

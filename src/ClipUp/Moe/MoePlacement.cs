@@ -46,18 +46,18 @@ public sealed record MoePlacement(PlacementKind Kind, int Count = 0, IReadOnlyLi
         switch (Kind)
         {
             case PlacementKind.EveryOther:
-                MoeConfig.Require(layerCount >= 2, $"placement EveryOther puts MoE on odd blocks, but the tower has {layerCount} block: use All or Explicit");
+                MoeConfig.Require(layerCount >= 2, $"moe.placement.kind every_other puts MoE on odd blocks, but the tower has {layerCount} block: use all or explicit");
                 break;
             case PlacementKind.LastK:
                 MoeConfig.Require(Count >= 1 && Count <= layerCount,
-                    $"placement LastK({Count}) needs 1 <= k <= {layerCount} (the tower's layers): pick k in that range");
+                    $"moe.placement.kind last_k with count {Count} needs 1 <= count <= {layerCount} (the tower's layers): set moe.placement.count in that range");
                 break;
             case PlacementKind.Explicit:
-                MoeConfig.Require(Layers is { Count: > 0 }, "placement Explicit needs a non-empty Layers list, e.g. [1, 3]");
+                MoeConfig.Require(Layers is { Count: > 0 }, "moe.placement.kind explicit needs a non-empty moe.placement.layers list, e.g. [1, 3]");
                 foreach (int i in Layers!)
                     MoeConfig.Require(i >= 0 && i < layerCount,
-                        $"placement layer index {i} is out of range for a tower of {layerCount} layers: use indices 0..{layerCount - 1}");
-                MoeConfig.Require(Layers.Distinct().Count() == Layers.Count, $"placement layers [{string.Join(", ", Layers)}] repeat an index: list each block once");
+                        $"moe.placement.layers index {i} is out of range for a tower of {layerCount} layers: use indices 0..{layerCount - 1}");
+                MoeConfig.Require(Layers.Distinct().Count() == Layers.Count, $"moe.placement.layers [{string.Join(", ", Layers)}] repeat an index: list each block once");
                 break;
         }
     }

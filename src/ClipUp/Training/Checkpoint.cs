@@ -106,13 +106,26 @@ public static class Checkpoint
             ? Directory.GetFiles(directory, "step-*" + Extension).OrderBy(p => p, StringComparer.Ordinal).ToList()
             : [];
 
-    /// <summary>The newest checkpoint that reads back completely; damaged ones are reported through <paramref name="warn"/> and skipped.</summary>
-    public static string? FindLatest(string directory, Action<string>? warn = null)
+    /// <summary>
+    /// The newest checkpoint that reads back completely; damaged ones are reported through <paramref name="warn"/> and
+    /// skipped. With <paramref name="moveDamagedAside"/> (resume, which owns the folder) a damaged file is renamed
+    /// <c>….safetensors.damaged</c>: it is kept for inspection but no longer counts as one of the
+    /// <c>keep_last_checkpoints</c>, so the next save does not prune a good checkpoint in its place.
+    /// </summary>
+    public static string? FindLatest(string directory, Action<string>? warn = null, bool moveDamagedAside = false)
     {
         foreach (var path in List(directory).Reverse())
         {
             if (CheckpointFile.IsComplete(path, out var reason)) return path;
-            warn?.Invoke($"skipping damaged checkpoint {path}: {reason}");
+            if (!moveDamagedAside)
+            {
+                warn?.Invoke($"warning: skipping damaged checkpoint {path}: {reason}");
+                continue;
+            }
+            string aside = path + ".damaged";
+            for (int i = 1; File.Exists(aside); i++) aside = $"{path}.damaged.{i}";
+            File.Move(path, aside);
+            warn?.Invoke($"warning: skipping damaged checkpoint {path} ({reason}); moved aside to {Path.GetFileName(aside)}");
         }
         return null;
     }

@@ -32,23 +32,27 @@ public sealed record TrainConfig
     /// <summary>Consecutive non-finite steps (skipped) before the run stops with a diagnostic.</summary>
     public int MaxNonFiniteSteps { get; init; } = 5;
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public LrSchedule Schedule => new(LearningRate, WarmupSteps, Steps, MinLrRatio);
 
     public void Validate()
     {
         static void Require(bool ok, string message) { if (!ok) throw new ArgumentException(message); }
-        Require(Steps >= 1, $"Steps {Steps} must be >= 1");
-        Require(BatchSize >= 2, $"BatchSize {BatchSize} must be >= 2: the contrastive loss needs negatives in the batch");
-        Schedule.Validate();
-        Require(WeightDecay >= 0, $"WeightDecay {WeightDecay} must be >= 0");
-        Require(Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1, $"Adam betas ({Beta1}, {Beta2}) must be in [0, 1)");
-        Require(Eps > 0, $"Eps {Eps} must be > 0");
-        Require(GradClipNorm >= 0, $"GradClipNorm {GradClipNorm} must be >= 0 (0 turns clipping off)");
-        Require(GradAccumulation >= 1, $"GradAccumulation {GradAccumulation} must be >= 1");
-        Require(LogEvery >= 1, $"LogEvery {LogEvery} must be >= 1");
-        Require(CheckpointEvery >= 0, $"CheckpointEvery {CheckpointEvery} must be >= 0");
-        Require(EvalEvery >= 0, $"EvalEvery {EvalEvery} must be >= 0 (0 turns validation off)");
-        Require(KeepLastCheckpoints >= 1, $"KeepLastCheckpoints {KeepLastCheckpoints} must be >= 1");
-        Require(MaxNonFiniteSteps >= 1, $"MaxNonFiniteSteps {MaxNonFiniteSteps} must be >= 1");
+        Require(Steps >= 1, $"train.steps {Steps} must be >= 1");
+        Require(BatchSize >= 2, $"train.batch_size {BatchSize} must be >= 2: the contrastive loss needs negatives in the batch");
+        Require(double.IsFinite(LearningRate) && LearningRate > 0,
+            $"train.learning_rate {LearningRate} must be a positive finite number (CLIP from scratch: ~5e-4; upcycling: a fraction of that)");
+        Require(WarmupSteps >= 0, $"train.warmup_steps {WarmupSteps} must be >= 0");
+        Require(MinLrRatio is >= 0 and <= 1, $"train.min_lr_ratio {MinLrRatio} must be in [0, 1]");
+        Require(WeightDecay >= 0, $"train.weight_decay {WeightDecay} must be >= 0");
+        Require(Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1, $"train.beta1, train.beta2 ({Beta1}, {Beta2}) must be in [0, 1)");
+        Require(Eps > 0, $"train.eps {Eps} must be > 0");
+        Require(GradClipNorm >= 0, $"train.grad_clip_norm {GradClipNorm} must be >= 0 (0 turns clipping off)");
+        Require(GradAccumulation >= 1, $"train.grad_accumulation {GradAccumulation} must be >= 1");
+        Require(LogEvery >= 1, $"train.log_every {LogEvery} must be >= 1");
+        Require(CheckpointEvery >= 0, $"train.checkpoint_every {CheckpointEvery} must be >= 0");
+        Require(EvalEvery >= 0, $"train.eval_every {EvalEvery} must be >= 0 (0 turns validation off)");
+        Require(KeepLastCheckpoints >= 1, $"train.keep_last_checkpoints {KeepLastCheckpoints} must be >= 1");
+        Require(MaxNonFiniteSteps >= 1, $"train.max_non_finite_steps {MaxNonFiniteSteps} must be >= 1");
     }
 }

@@ -37,7 +37,7 @@ public class CsvImageTextSourceTests
     {
         using var dir = new TempDir();
         var e = Assert.Throws<InvalidDataException>(() => Read(dir, "filepath\ttitle\nx.jpg\tA dog\n"));
-        Assert.Contains("no column 'image' (ImageColumn)", e.Message);
+        Assert.Contains("no column 'image' (image_column)", e.Message);
         Assert.Contains("columns found: ['filepath', 'title']", e.Message);
         Assert.Contains("pairs.tsv", e.Message);
     }
@@ -48,7 +48,7 @@ public class CsvImageTextSourceTests
         using var dir = new TempDir();
         var e = Assert.Throws<InvalidDataException>(() => Read(dir, "image,caption\nx.jpg,A dog\n"));
         Assert.Contains("columns found: ['image,caption']", e.Message);
-        Assert.Contains("set Separator = ','", e.Message);
+        Assert.Contains("set separator to ','", e.Message);
     }
 
     [Fact]

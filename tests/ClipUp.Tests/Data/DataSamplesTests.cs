@@ -9,7 +9,7 @@ public class DataSamplesTests
     [Fact]
     public void CommittedSamplesMatchTheGenerator()
     {
-        Assert.SkipUnless(File.Exists(Path.Combine(TestData.SharedData, "README.md")), $"no shared data at {TestData.SharedData}");
+        TestData.RequireShared("README.md");
         using var dir = new TempDir();
         var summary = DataSamples.Write(TestData.SharedData, dir.Path, seed: 0);
 

@@ -20,8 +20,7 @@ public class RetrievalSetTests
     [Fact]
     public void Flickr8kValHasAThousandImagesWithFiveCaptionsEach()
     {
-        string tsv = Path.Combine(TestData.SharedData, "flickr8k", "val.tsv");
-        Assert.SkipUnless(File.Exists(tsv), $"no shared data at {tsv}");
+        TestData.RequireShared(Path.Combine("flickr8k", "val.tsv"));
         var options = CsvSourceOptions.Split(Path.Combine(TestData.SharedData, "flickr8k"), "val");
         var set = RetrievalSet.FromTable(options);
         Assert.Equal(1_000, set.Images.Count);

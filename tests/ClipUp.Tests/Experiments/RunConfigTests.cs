@@ -31,8 +31,8 @@ public class RunConfigTests
     }
 
     [Theory]
-    [InlineData("""{ "train": { "learning_rate": -0.001 } }""", "learning rate -0.001")]
-    [InlineData("""{ "train": { "batch_size": 1 } }""", "BatchSize 1")]
+    [InlineData("""{ "train": { "learning_rate": -0.001 } }""", "train.learning_rate -0.001")]
+    [InlineData("""{ "train": { "batch_size": 1 } }""", "train.batch_size 1 must be >= 2")]
     [InlineData("""{ "model": "huge" }""", "unknown model preset 'huge'")]
     [InlineData("""{ "data": { "train": "/nope/train.tsv" } }""", "/nope/train.tsv")]
     public void BadValuesAreRejectedWithTheValueAndTheFix(string json, string expected)

@@ -7,17 +7,17 @@ public class MoeConfigTests
 {
     public static TheoryData<MoeConfig, string> Invalid => new()
     {
-        { new MoeConfig { NumExperts = 2, TopK = 3 }, "TopK 3 exceeds NumExperts 2: set TopK <= NumExperts" },
-        { new MoeConfig { NumExperts = 0, TopK = 1 }, "NumExperts 0 must be >= 1" },
-        { new MoeConfig { TrainCapacityFactor = 0 }, "TrainCapacityFactor 0 must be > 0" },
-        { new MoeConfig { EvalCapacityFactor = -0.5 }, "EvalCapacityFactor -0.5 must be > 0" },
-        { new MoeConfig { Placement = MoePlacement.Explicit(1, 12) }, "placement layer index 12 is out of range for a tower of 12 layers" },
-        { new MoeConfig { Placement = MoePlacement.LastK(13) }, "placement LastK(13) needs 1 <= k <= 12" },
-        { new MoeConfig { Aux = new AuxLossWeights { Load = 0.005 } }, "the load loss (weight 0.005) needs router noise: set NoiseStd > 0" },
-        { new MoeConfig { Aux = new AuxLossWeights { ZLoss = -1 } }, "aux loss weight ZLoss -1 must be finite and >= 0" },
-        { new MoeConfig { JitterNoise = 1.5 }, "JitterNoise 1.5 must be in [0, 1)" },
-        { new MoeConfig { Router = RouterKind.ExpertChoice, BatchPriority = true }, "BatchPriority applies to token-choice routing only" },
-        { new MoeConfig { ExpertInit = ExpertInit.CopyWithNoise(0) }, "ExpertInit CopyWithNoise needs NoiseStd > 0, got 0" },
+        { new MoeConfig { NumExperts = 2, TopK = 3 }, "moe.top_k 3 exceeds moe.num_experts 2: set moe.top_k <= moe.num_experts" },
+        { new MoeConfig { NumExperts = 0, TopK = 1 }, "moe.num_experts 0 must be >= 1" },
+        { new MoeConfig { TrainCapacityFactor = 0 }, "moe.train_capacity_factor 0 must be > 0" },
+        { new MoeConfig { EvalCapacityFactor = -0.5 }, "moe.eval_capacity_factor -0.5 must be > 0" },
+        { new MoeConfig { Placement = MoePlacement.Explicit(1, 12) }, "moe.placement.layers index 12 is out of range for a tower of 12 layers" },
+        { new MoeConfig { Placement = MoePlacement.LastK(13) }, "moe.placement.kind last_k with count 13 needs 1 <= count <= 12" },
+        { new MoeConfig { Aux = new AuxLossWeights { Load = 0.005 } }, "the load loss (weight 0.005) needs router noise: set moe.noise_std > 0" },
+        { new MoeConfig { Aux = new AuxLossWeights { ZLoss = -1 } }, "moe.aux.z_loss -1 must be finite and >= 0" },
+        { new MoeConfig { JitterNoise = 1.5 }, "moe.jitter_noise 1.5 must be in [0, 1)" },
+        { new MoeConfig { Router = RouterKind.ExpertChoice, BatchPriority = true }, "moe.batch_priority applies to token-choice routing only" },
+        { new MoeConfig { ExpertInit = ExpertInit.CopyWithNoise(0) }, "moe.expert_init.kind copy_with_noise needs moe.expert_init.noise_std > 0, got 0" },
     };
 
     [Theory]

@@ -16,6 +16,16 @@ internal static class CliProcess
         return Process.Start(psi) ?? throw new InvalidOperationException("could not start dotnet");
     }
 
+    /// <summary>Runs to completion; returns the exit code, stdout and stderr apart.</summary>
+    public static (int Code, string Stdout, string Stderr) RunApart(params string[] args)
+    {
+        using var p = Start(args);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit();
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
     /// <summary>Runs to completion; returns the exit code and everything printed.</summary>
     public static (int Code, string Output) Run(params string[] args)
     {

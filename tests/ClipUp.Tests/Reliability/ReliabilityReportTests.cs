@@ -76,7 +76,7 @@ public class ReliabilityReportTests : IDisposable
             new("config with an unknown key", "error naming the key path", () => Throws(() => JsonConfig.Parse<RunConfig>("""{"train":{"stepz":3}}""", "run.json")),
                 o => o.Contains("unknown key") && o.Contains("stepz")),
             new("negative learning rate", "error with the value and a hint", () => Throws(() => new TrainConfig { LearningRate = -1 }.Validate()),
-                o => o.Contains("learning rate -1")),
+                o => o.Contains("train.learning_rate -1")),
             new("truncated safetensors", "error saying truncated, naming the file", () =>
                 {
                     var path = Path.Combine(dir, "w.safetensors");

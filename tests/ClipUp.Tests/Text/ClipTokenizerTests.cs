@@ -167,6 +167,7 @@ public class ClipTokenizerTests
     public void EveryFlickr8kCaptionMatchesThePythonReference()
     {
         var flickr = Fixture.Flickr8k;
+        foreach (string file in flickr.Files) TestData.RequireShared(file);
         List<string> captions = TokenizerFixture.ReadFlickrCaptions(TestData.SharedData, flickr.Files);
         Assert.Equal(flickr.Captions, captions.Count);
 

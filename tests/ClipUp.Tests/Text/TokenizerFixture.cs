@@ -45,8 +45,6 @@ public sealed record TokenizerFixture(
         foreach (string file in files)
         {
             string path = Path.Combine(sharedData, file);
-            if (!File.Exists(path))
-                Assert.Fail($"Flickr8k captions {path} are missing: tests expect the shared data folder at <repo>/../shared/data (see /work/shared/data/README.md)");
             using var reader = new StreamReader(path, Encoding.UTF8);
             int column = Array.IndexOf(reader.ReadLine()!.Split('\t'), "caption");
             Assert.True(column >= 0, $"{path} has no 'caption' column in its header");

@@ -114,6 +114,34 @@ public class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void ResumeMovesADamagedCheckpointAsideSoItTakesNoKeepSlot()
+    {
+        using var model = new ClipModel(ClipConfig.Tiny, seed: 5);
+        var config = Config(20) with { CheckpointEvery = 5, KeepLastCheckpoints = 2 };
+        using (var t = new Trainer(model, config, torch.CPU) { RunDirectory = dir })
+            t.Run(RandomStream(), stopAtStep: 10);
+        string folder = Path.Combine(dir, "checkpoints");
+        var ckpts = Checkpoint.List(folder);                      // steps 5 and 10
+        var bytes = File.ReadAllBytes(ckpts[^1]);
+        File.WriteAllBytes(ckpts[^1], bytes[..(bytes.Length / 2)]);
+        var warnings = new List<string>();
+        Assert.Equal(ckpts[0], Checkpoint.FindLatest(folder, warnings.Add, moveDamagedAside: true));
+        Assert.Contains("moved aside to step-00000010.safetensors.damaged", Assert.Single(warnings));
+        Assert.True(File.Exists(ckpts[^1] + ".damaged"));
+        // Resumed from step 5 and stopped at 8, the run saves step 8. Kept: 5 and 8. Had the damaged step 10 stayed in the
+        // list it would have held a keep slot and pruned step 5, leaving one good checkpoint.
+        using var resumed = new ClipModel(ClipConfig.Tiny, seed: 5);
+        using (var t = new Trainer(resumed, config, torch.CPU) { RunDirectory = dir })
+        {
+            var stream = RandomStream();
+            int start = Checkpoint.Restore(ckpts[0], resumed, t, stream).Step;
+            t.Run(stream, start, stopAtStep: 8);
+        }
+        Assert.Equal(["step-00000005.safetensors", "step-00000008.safetensors"], Checkpoint.List(folder).Select(Path.GetFileName));
+        Assert.True(File.Exists(ckpts[^1] + ".damaged"));
+    }
+
+    [Fact]
     public void ACheckpointOfAnotherArchitectureListsTheMismatchedKeys()
     {
         using var model = new ClipModel(ClipConfig.Tiny, seed: 5);
