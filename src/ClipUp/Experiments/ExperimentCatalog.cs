@@ -44,7 +44,7 @@ public static class ExperimentCatalog
     [
         new("headline",
             "Does upcycling a dense CLIP into an MoE (CLIP-UP) beat continuing the dense model, training the MoE from scratch, and LIMoE's shared backbone, at equal steps?",
-            "CLIP-UP §4.1, Fig. 1; clip-up.md §6 items 1–6",
+            "CLIP-UP §4.1, Fig. 1; docs/papers/clip-up.md §6 items 1–6",
             [
                 new("dense-continued", "dense baseline + continuation at reduced LR", Moe: null),
                 new("clip-up", "upcycled, separated towers, LB + z-loss", ClipUpMoe),
@@ -54,7 +54,7 @@ public static class ExperimentCatalog
             ]),
         new("aux-losses",
             "Which auxiliary losses should an upcycled CLIP use?",
-            "CLIP-UP §4.1 (aux losses); clip-up.md §6 item 7",
+            "CLIP-UP §4.1 (aux losses); docs/papers/clip-up.md §6 item 7",
             [
                 new("none", "no aux loss", ClipUpMoe with { Aux = AuxLossWeights.None }),
                 new("lb", "load balance only", ClipUpMoe with { Aux = AuxLossWeights.None with { LoadBalance = 0.01 } }),
@@ -65,7 +65,7 @@ public static class ExperimentCatalog
             ]),
         new("lr-factor",
             "How much should the learning rate be reduced when continuing an upcycled model?",
-            "CLIP-UP (reduced LR); clip-up.md §6 item 8",
+            "CLIP-UP (reduced LR); docs/papers/clip-up.md §6 item 8",
             [
                 new("lr-x1", "continuation at the dense run's peak LR", ClipUpMoe, LrFactor: 1.0),
                 new("lr-x0.3", "×0.3", ClipUpMoe, LrFactor: 0.3),
@@ -73,7 +73,7 @@ public static class ExperimentCatalog
             ]),
         new("capacity-factor",
             "How does the capacity factor trade quality against dropped tokens?",
-            "CLIP-UP (capacity trade-off); clip-up.md §6 item 9",
+            "CLIP-UP (capacity trade-off); docs/papers/clip-up.md §6 item 9",
             [
                 new("cf-1.0", "train/eval capacity factor 1.0", ClipUpMoe with { TrainCapacityFactor = 1.0, EvalCapacityFactor = 1.0 }),
                 new("cf-1.25", "1.25", ClipUpMoe with { TrainCapacityFactor = 1.25, EvalCapacityFactor = 1.25 }),
@@ -82,7 +82,7 @@ public static class ExperimentCatalog
             ]),
         new("experts-topk",
             "How do the number of experts and top-k change an upcycled CLIP?",
-            "clip-up.md §6 item 12",
+            "docs/papers/clip-up.md §6 item 12",
             [
                 new("e4-k2", "4 experts, top-2", ClipUpMoe with { NumExperts = 4 }),
                 new("e8-k1", "8 experts, top-1", ClipUpMoe with { TopK = 1 }),
@@ -91,7 +91,7 @@ public static class ExperimentCatalog
             ]),
         new("placement",
             "Where should the MoE layers go?",
-            "clip-up.md §6 item 13",
+            "docs/papers/clip-up.md §6 item 13",
             [
                 new("every-other", "every other layer, both towers (CLIP-UP)", ClipUpMoe),
                 new("all", "every layer, both towers", ClipUpMoe with { Placement = MoePlacement.All }),
@@ -100,7 +100,7 @@ public static class ExperimentCatalog
             ]),
         new("scale",
             "Does CLIP-UP's gain over dense continuation hold as the model widens, and does an upcycled model beat a wider dense one at a fraction of its FLOPs?",
-            "CLIP-UP Table 2 (B/32, B/16, L/14) and abstract (B/16 MoE vs L/14 at 30% FLOPs); clip-up.md §6 items 10–11",
+            "CLIP-UP Table 2 (B/32, B/16, L/14) and abstract (B/16 MoE vs L/14 at 30% FLOPs); docs/papers/clip-up.md §6 items 10–11",
             [.. ScaleLadder.SelectMany(w => new Variant[]
             {
                 new($"dense-continued-x{w}", $"dense baseline + continuation, width ×{w}", Moe: null, Width: w),
