@@ -114,7 +114,11 @@ public static class ExperimentCommand
         var claims = ClaimReport.Evaluate(dir, ClaimCatalog.For(name));
         if (claims.Any(c => c.Interval is not null)) md += Environment.NewLine + "#### Claims" + Environment.NewLine + Environment.NewLine + ClaimReport.Markdown(profile, claims);
         File.WriteAllText(Path.Combine(dir, "report.md"), md);
-        File.WriteAllText(Path.Combine(dir, "report.html"), PlotlyHtml.Page(title, [ExperimentReport.Html(title, rows)]));
+        var parts = new List<string> { ExperimentReport.Html(title, rows) };
+        if (claims.Any(c => c.Interval is not null))
+            parts.AddRange(ClaimCatalog.Metrics.Where(m => claims.Any(c => c.Metric == m && c.Interval is not null))
+                .Select(m => PlotlyHtml.ChartFragment(ClaimReport.Chart(claims, m, profile))));
+        File.WriteAllText(Path.Combine(dir, "report.html"), PlotlyHtml.Page(title, parts));
         return md;
     }
 }

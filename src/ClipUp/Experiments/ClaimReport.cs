@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using ClipUp.Plots;
 using ClipUp.Stats;
+using Plotly.NET;
+using CSharpChart = Plotly.NET.CSharp.Chart;
 
 namespace ClipUp.Experiments;
 
@@ -78,5 +81,31 @@ public static class ClaimReport
                 + $"{(r.Interval is { } a ? Signed(a.Mean) : "–")} | {(c?.Interval is { } b ? Format(b) : "–")} | {inside} |");
         }
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The claims' differences on one metric as points with their 95% intervals as error bars and a zero line: a claim
+    /// holds where its whole bar lies right of zero (for a claim that the variant is better).
+    /// </summary>
+    public static GenericChart Chart(IReadOnlyList<ClaimResult> rows, string metric, string profile)
+    {
+        var shown = rows.Where(r => r.Metric == metric && r.Interval is not null).ToList();
+        var labels = shown.Select(r => $"{r.Claim.Id}: {r.Claim.Variant} − {r.Claim.Baseline} ({r.Status!.Value.Word()})").ToList();
+        var means = shown.Select(r => r.Interval!.Mean).ToList();
+        var point = CSharpChart.Point<double, string, string>(x: means, y: labels, Name: "difference");
+        var errors = new Dictionary<string, object>
+        {
+            ["type"] = "data", ["symmetric"] = false,
+            ["array"] = shown.Select(r => r.Interval!.Upper - r.Interval.Mean).ToArray(),
+            ["arrayminus"] = shown.Select(r => r.Interval!.Mean - r.Interval.Lower).ToArray(),
+        };
+        point = GenericChart.mapTrace(Microsoft.FSharp.Core.FuncConvert.FromFunc<Trace, Trace>(t => { t.SetProperty("error_x", errors); return t; }), point);
+        var chart = Charts.Layout(point, $"Paired difference variant − baseline, 95% interval ({profile} profile)",
+            $"{ItemMetrics.Titles.GetValueOrDefault(metric, metric)}: difference in points", "claim", height: 120 + 40 * Math.Max(1, shown.Count));
+        var layout = GenericChart.getLayout(chart);
+        layout.SetProperty("shapes", new[] { new Dictionary<string, object> { ["type"] = "line", ["x0"] = 0, ["x1"] = 0, ["yref"] = "paper", ["y0"] = 0, ["y1"] = 1,
+            ["line"] = new Dictionary<string, object> { ["dash"] = "dot", ["color"] = "grey" } } });
+        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 320 });
+        return chart;
     }
 }
