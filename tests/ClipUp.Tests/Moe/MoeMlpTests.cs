@@ -126,7 +126,9 @@ public class MoeMlpTests
     {
         // The trainer casts bf16 runs' parameters to bf16; routing and aux losses must stay fp32 (STYLE R13).
         using var moe = new MoeMlp(MoeTestData.Site(8, 16), new MoeConfig { NumExperts = 4, TopK = 2, Dispatch = path }, seed: 1);
-        var x = torch.randn(2, 5, 8);
+        // A fixed input: with the global generator an unlucky draw puts two router logits within bf16's rounding of each
+        // other, the token changes expert and the comparison below fails for a reason that is not the property tested.
+        var x = torch.randn(2, 5, 8, generator: new Generator(11));
         var y32 = moe.call(x);
         moe.to(ScalarType.BFloat16);
         var y16 = moe.call(x.to(ScalarType.BFloat16));
