@@ -114,6 +114,18 @@ display($"{{shownProfile}} profile: {{focus.Variant}} ranks {{contenders.IndexOf
     (baseline is null ? "." : $" (the dense model before continuation: {{Num.Percent(Metrics.MeanRecall(baseline))}})."));
 display(string.Join("\\n", contenders.Where(r => r != focus).Select(r => $"{{focus.Variant}} − {{r.Variant}}: {{Metrics.RecallDifference(results, focus.Variant, r.Variant)}}")));
 ```
+
+The paper's claims for this experiment (docs/papers/clip-up.md §1), decided by the library from the same results: each
+point is the paired difference variant − baseline in mean recall, each bar its 95% interval over seeds × evaluation
+items; a claim holds where the whole bar lies right of the dotted zero line.
+
+```csharp
+var claims = ClaimReport.Evaluate(dir, ClaimCatalog.For(spec.Name));
+if (claims.Any(c => c.Interval is not null))
+    display(ClaimReport.Chart(claims, "retrieval.mean_recall", shownProfile));
+else
+    display($"{{spec.Name}} has no claim in ClaimCatalog or no paired results to decide it.");
+```
 '''
 
 CAPACITY = '''

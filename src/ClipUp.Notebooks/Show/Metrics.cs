@@ -33,7 +33,7 @@ public static class Metrics
     public static string Text(string path, double mean, double std, int seeds)
     {
         string F(double v) =>
-            path.StartsWith("retrieval.", StringComparison.Ordinal) || path.StartsWith("zero_shot.", StringComparison.Ordinal) ? Num.Percent(v)
+            path.StartsWith("retrieval.", StringComparison.Ordinal) || path.StartsWith("zero_shot", StringComparison.Ordinal) ? Num.Percent(v)
             : path.EndsWith("params", StringComparison.Ordinal) ? Num.Count(v)
             : path.EndsWith("fraction", StringComparison.Ordinal) ? Num.FractionAsPercent(v, 2)
             : Num.Short(v);
