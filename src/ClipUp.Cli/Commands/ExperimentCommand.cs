@@ -46,7 +46,7 @@ public static class ExperimentCommand
             if (parse.GetValue(denseSteps) is { } ds) spec = spec with { DenseSteps = ds >= 1 ? ds : throw new UserErrorException($"--dense-steps {ds} must be >= 1") };
             if (parse.GetValue(continueSteps) is { } cs) spec = spec with { ContinueSteps = cs >= 1 ? cs : throw new UserErrorException($"--continue-steps {cs} must be >= 1") };
             var onlyNames = parse.GetValue(only) is { Length: > 0 } o ? o : null;
-            var eta = new ExperimentEta(ExperimentRunner.Plan(exp, profileName, spec, parse.GetValue(results)!, parse.GetValue(seeds), onlyNames));
+            var eta = new ExperimentEta(ExperimentRunner.Plan(exp, profileName, spec, parse.GetValue(results)!, parse.GetValue(seeds), onlyNames, parse.GetValue(runs)));
             AnsiConsole.MarkupLine(Markup.Escape($"{exp.Name} ({profileName}, {parse.GetValue(seeds) ?? spec.Seeds} seed(s)): {eta.Summary} to go"));
             var command = $"clipup experiment run {exp.Name} --profile {profileName}" + (parse.GetValue(seeds) is { } n ? $" --seeds {n}" : "")
                 + (parse.GetValue(denseSteps) is { } ds2 ? $" --dense-steps {ds2}" : "") + (parse.GetValue(continueSteps) is { } cs2 ? $" --continue-steps {cs2}" : "")
@@ -54,7 +54,11 @@ public static class ExperimentCommand
             var files = ExperimentRunner.Run(exp, profileName, spec, parse.GetValue(results)!,
                 new SyncProgress<(string Run, TrainProgress Progress)>(p => Console.WriteLine(eta.Describe(p.Run, p.Progress))),
                 CliErrors.Log, parse.GetValue(seeds), onlyNames, command, parse.GetValue(runs));
-            AnsiConsole.MarkupLine($"{files.Count} result file(s) written under {Markup.Escape(exp.ResultsDir(parse.GetValue(results)!, profileName))}");
+            var dir = exp.ResultsDir(parse.GetValue(results)!, profileName);
+            AnsiConsole.MarkupLine($"{files.Count} result file(s) written under {Markup.Escape(dir)}");
+            // The train × eval grid reads the checkpoints, which are not committed: it is written beside the results.
+            if (exp.Name == "capacity-factor" && (files.Count > 0 || CapacityGrid.Load(dir).Count == 0))
+                CapacityGrid.Save(CapacityGrid.Evaluate(dir, CapacityGrid.EvalFactors, seed: null, CliErrors.Log), dir);
             Console.WriteLine(Report(exp, profileName, parse.GetValue(results)!));
             return 0;
         });
@@ -113,6 +117,7 @@ public static class ExperimentCommand
         var md = ExperimentReport.Markdown(title, rows);
         var claims = ClaimReport.Evaluate(dir, ClaimCatalog.For(name));
         if (claims.Any(c => c.Interval is not null)) md += Environment.NewLine + "#### Claims" + Environment.NewLine + Environment.NewLine + ClaimReport.Markdown(profile, claims);
+        if (CapacityGrid.Load(dir) is { Count: > 0 } grid) md += Environment.NewLine + "#### Capacity factor, train × eval" + Environment.NewLine + Environment.NewLine + CapacityGrid.Markdown(grid);
         File.WriteAllText(Path.Combine(dir, "report.md"), md);
         var parts = new List<string> { ExperimentReport.Html(title, rows) };
         if (claims.Any(c => c.Interval is not null))

@@ -78,6 +78,8 @@ public static class ExperimentReport
         string F(double v) => path.EndsWith("params", StringComparison.Ordinal) ? $"{v / 1e6:F1}M"
             : path.EndsWith("fraction", StringComparison.Ordinal) ? $"{100 * v:F1}%"
             : path == "samples_per_second" ? v.ToString("F0", CultureInfo.InvariantCulture)
+            // The tiny preset's forward pass is about 0.01 GFLOPs: three significant digits, not "0.0".
+            : path.EndsWith("gflops", StringComparison.Ordinal) ? v.ToString("G3", CultureInfo.InvariantCulture)
             : path.StartsWith("cost.", StringComparison.Ordinal) || path.StartsWith("clustering.", StringComparison.Ordinal) ? v.ToString("F2", CultureInfo.InvariantCulture)
             : v.ToString("F1", CultureInfo.InvariantCulture);
         return r.Seeds > 1 && m.Std > 0 ? $"{F(m.Mean)} ± {F(m.Std)}" : F(m.Mean);

@@ -30,7 +30,7 @@ public static class ExperimentRunner
     /// computed from): each seed's dense baseline(s) unless reusable, then every variant without a result file.
     /// </summary>
     public static IReadOnlyList<(string Run, int Steps)> Plan(ExperimentSpec experiment, string profileName, ProfileSpec profile, string resultsRoot,
-        int? seeds = null, IReadOnlyCollection<string>? only = null)
+        int? seeds = null, IReadOnlyCollection<string>? only = null, string? runsRoot = null)
     {
         var dir = experiment.ResultsDir(resultsRoot, profileName);
         var plan = new List<(string, int)>();
@@ -40,7 +40,12 @@ public static class ExperimentRunner
             var todo = variants.Where(v => !File.Exists(Path.Combine(dir, $"{v.Name}-seed{seed}.json"))).ToList();
             var baselines = todo.Where(v => v.Start == StartFrom.DenseBaseline).Select(v => v.BaselineName).ToHashSet();
             if (only is null || only.Contains("dense")) baselines.Add("dense");
-            foreach (var b in baselines.Where(b => !File.Exists(Path.Combine(dir, $"{b}-seed{seed}.json"))))
+            // A baseline is (re)trained when its result is missing, or when a pending variant continues it and its
+            // final checkpoint is gone (results committed, runs/ not).
+            bool CheckpointGone(string b) => !File.Exists(Path.Combine(RunDir(resultsRoot, runsRoot, experiment, profileName, seed, b),
+                "checkpoints", $"step-{profile.DenseSteps:D8}{Checkpoint.Extension}"));
+            var continued = todo.Where(v => v.Start == StartFrom.DenseBaseline).Select(v => v.BaselineName).ToHashSet();
+            foreach (var b in baselines.Where(b => !File.Exists(Path.Combine(dir, $"{b}-seed{seed}.json")) || (continued.Contains(b) && CheckpointGone(b))))
                 plan.Add(($"{b} s{seed}", profile.DenseSteps));
             foreach (var v in todo)
                 plan.Add(($"{v.Name} s{seed}", v.Start == StartFrom.Scratch ? profile.DenseSteps + profile.ContinueSteps : profile.ContinueSteps));
@@ -66,7 +71,8 @@ public static class ExperimentRunner
                 baselines.TryGetValue(v.BaselineName, out var m) ? m
                 : baselines[v.BaselineName] = Baseline(experiment, profile, dir, baseConfig with { Width = v.Width }, seed, v.Shared, v.BaselineName,
                     progress, log, written, command);
-            if (only is null || only.Contains("dense")) BaselineOf(new Variant("dense", ""));
+            // A finished dense baseline is retrained only when a pending variant continues it and its checkpoint is gone.
+            if ((only is null || only.Contains("dense")) && !File.Exists(Path.Combine(dir, $"dense-seed{seed}.json"))) BaselineOf(new Variant("dense", ""));
             foreach (var v in profile.VariantsOf(experiment, onlyVariants))
             {
                 if (only != null && onlyVariants is null) continue;
