@@ -95,7 +95,11 @@ public sealed class ModeCpuProfileTests : IDisposable
         // Per seed: the seed (14 steps), MoDE-2's two experts (2 each), the dense continuation (2).
         Assert.Equal(2 * (14 + 2 + 2 + 2), ModeExperimentRunner.Plan(experts, "cpu", Reduced(), results, only: ["dense", "mode-2"], runsRoot: runs).Sum(p => p.Steps));
 
-        var written = ModeExperimentRunner.Run(experts, "cpu", Reduced(), results, only: ["dense", "mode-2"], command: "clipup experiment run mode-experts --profile cpu", runsRoot: runs);
+        var log = new List<string>();
+        var written = ModeExperimentRunner.Run(experts, "cpu", Reduced(), results, new ModeRunOptions { Log = log.Add }, only: ["dense", "mode-2"],
+            command: "clipup experiment run mode-experts --profile cpu", runsRoot: runs);
+        // The clustering does not depend on the training seed: seed 1 reuses seed 0's.
+        Assert.Single(log, l => l.Contains("clustering of") && l.Contains("seed0") && l.Contains("reused"));
         // mode-routing's arms reuse MoDE-2's trained pipeline: evaluation only.
         Assert.Empty(ModeExperimentRunner.Plan(routing, "cpu", Reduced(), results, only: ["code", "uniform"], runsRoot: runs));
         written = [.. written, .. ModeExperimentRunner.Run(routing, "cpu", Reduced(), results, only: ["code", "uniform"], runsRoot: runs)];
