@@ -7,16 +7,28 @@ namespace ClipUp.Cli.Commands;
 /// <summary>
 /// Progress of a whole experiment as plain lines (they read the same in a terminal and in a background log):
 /// the share of all planned steps done and an ETA from the steps per second measured so far in this process.
+/// Each planned run has the steps it has left and the step it starts from (a continuation, e.g. a MoDE expert, reports
+/// steps after the seed's).
 /// </summary>
-public sealed class ExperimentEta(IReadOnlyList<(string Run, int Steps)> plan)
+public sealed class ExperimentEta
 {
+    private readonly IReadOnlyList<(string Run, int Steps, int From)> plan;
     private readonly Stopwatch clock = Stopwatch.StartNew();
-    private readonly int total = plan.Sum(p => p.Steps);
+    private readonly int total;
     private readonly Dictionary<string, int> done = new();
+
+    public ExperimentEta(IReadOnlyList<(string Run, int Steps, int From)> plan)
+    {
+        this.plan = plan;
+        total = plan.Sum(p => p.Steps);
+    }
+
+    public ExperimentEta(IReadOnlyList<(string Run, int Steps)> plan) : this(plan.Select(p => (p.Run, p.Steps, 0)).ToList()) { }
 
     public string Describe(string run, TrainProgress p)
     {
-        done[run] = p.Step;
+        var planned = plan.FirstOrDefault(x => x.Run == run);
+        done[run] = Math.Max(0, p.Step - planned.From);
         int steps = done.Sum(d => Math.Min(d.Value, plan.FirstOrDefault(x => x.Run == d.Key).Steps is > 0 and var s ? s : d.Value));
         double fraction = total > 0 ? Math.Min(1, (double)steps / total) : 1;
         var eta = steps > 0 && total > steps ? TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / steps * (total - steps)) : TimeSpan.Zero;

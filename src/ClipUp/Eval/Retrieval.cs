@@ -52,15 +52,30 @@ public static class Retrieval
     /// </summary>
     public static RetrievalRanks Ranks(Tensor imageEmbeds, Tensor textEmbeds, IReadOnlyList<int> textToImage)
     {
-        long images = imageEmbeds.shape[0], texts = textEmbeds.shape[0];
+        long texts = textEmbeds.shape[0];
         if (textToImage.Count != texts)
             throw new ArgumentException($"textToImage has {textToImage.Count} entries but there are {texts} texts");
         using var scope = torch.NewDisposeScope();
         var scores = torch.matmul(textEmbeds.to(ScalarType.Float32), imageEmbeds.to(ScalarType.Float32).t()); // [N, I]
-        var target = torch.tensor(textToImage.Select(i => (long)i).ToArray(), device: scores.device);         // [N]
-        var positive = torch.zeros(texts, images, ScalarType.Bool, device: scores.device);
-        positive[torch.arange(texts, device: scores.device), target] = torch.tensor(true);                    // [N, I]
-        return new RetrievalRanks(RanksOf(scores, positive), RanksOf(scores.t(), positive.t()));
+        return RanksOfScores(scores, scores.t(), textToImage);
+    }
+
+    /// <summary>
+    /// <see cref="Ranks(Tensor, Tensor, IReadOnlyList{int})"/> from score matrices instead of embeddings, for an ensemble
+    /// whose two directions combine differently (MoDE: per-query weights for text→image, collection weights for image→text).
+    /// </summary>
+    /// <param name="textToImage">[N, I] scores of every image for each text.</param>
+    /// <param name="imageToText">[I, N] scores of every text for each image.</param>
+    public static RetrievalRanks RanksOfScores(Tensor textToImage, Tensor imageToText, IReadOnlyList<int> textToImageIndex)
+    {
+        long texts = textToImage.shape[0], images = textToImage.shape[1];
+        if (textToImageIndex.Count != texts || imageToText.shape[0] != images || imageToText.shape[1] != texts)
+            throw new ArgumentException($"expected text→image [{textToImageIndex.Count}, I] and image→text [I, {textToImageIndex.Count}] scores, got [{texts}, {images}] and [{string.Join(", ", imageToText.shape)}]");
+        using var scope = torch.NewDisposeScope();
+        var target = torch.tensor(textToImageIndex.Select(i => (long)i).ToArray(), device: textToImage.device);   // [N]
+        var positive = torch.zeros(texts, images, ScalarType.Bool, device: textToImage.device);
+        positive[torch.arange(texts, device: textToImage.device), target] = torch.tensor(true);                   // [N, I]
+        return new RetrievalRanks(RanksOf(textToImage.to(ScalarType.Float32), positive), RanksOf(imageToText.to(ScalarType.Float32), positive.t()));
     }
 
     /// <summary>For each query row, the number of columns scoring strictly above its best positive column.</summary>

@@ -40,7 +40,15 @@ public static class ZeroShotClassifier
         if (imageEmbeds.shape[0] != labels.Count)
             throw new ArgumentException($"{imageEmbeds.shape[0]} image embeddings but {labels.Count} labels");
         using var scope = torch.NewDisposeScope();
-        var logits = torch.matmul(imageEmbeds.to(ScalarType.Float32), classifier.to(imageEmbeds.device));   // [N, C]
+        return RanksOfLogits(torch.matmul(imageEmbeds.to(ScalarType.Float32), classifier.to(imageEmbeds.device)), labels);   // [N, C]
+    }
+
+    /// <summary>For each row of logits [N, C], the number of classes scoring strictly above its true class.</summary>
+    public static int[] RanksOfLogits(Tensor logits, IReadOnlyList<int> labels)
+    {
+        if (logits.dim() != 2 || logits.shape[0] != labels.Count)
+            throw new ArgumentException($"logits must be [{labels.Count}, C] for {labels.Count} labels, got [{string.Join(", ", logits.shape)}]");
+        using var scope = torch.NewDisposeScope();
         var target = torch.tensor(labels.Select(l => (long)l).ToArray(), device: logits.device);
         var own = logits.gather(1, target.unsqueeze(1));                                                 // [N, 1]
         return logits.gt(own).sum(1).to(ScalarType.Int32).cpu().data<int>().ToArray();

@@ -26,7 +26,7 @@ public static class ClaimReport
         var results = ExperimentReport.Load(resultsDir);
         var list = new List<ClaimResult>();
         foreach (var claim in claims)
-            foreach (var metric in metrics ?? ClaimCatalog.Metrics)
+            foreach (var metric in metrics ?? ClaimCatalog.MetricsOf(claim))
             {
                 var seeds = new List<SeedDifferences>();
                 foreach (var v in results.Where(r => (string?)r["variant"] == claim.Variant).OrderBy(r => (int)r["seed"]!))

@@ -52,7 +52,7 @@ public static class ExperimentData
     /// <c>data:fashion/train.tsv+extra.tsv</c>: tables of one folder (same columns, images in the same images/) read as
     /// one, written once under results/_data with absolute image paths so that the concatenation reads like any table.
     /// </summary>
-    private static string Concatenate(string first, IReadOnlyList<string> rest, string resultsDir)
+    public static string Concatenate(string first, IReadOnlyList<string> rest, string resultsDir)
     {
         var name = string.Join("+", new[] { first }.Concat(rest).Select(Path.GetFileNameWithoutExtension));
         var folder = Path.GetFileName(Path.GetDirectoryName(first)!);

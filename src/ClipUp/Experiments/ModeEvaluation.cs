@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ClipUp.Data;
 using ClipUp.Eval;
 using ClipUp.Io;
@@ -16,11 +17,21 @@ namespace ClipUp.Experiments;
 /// scale the routing formulas exponentiate (mode.md §3: "measure the real distances before trusting either regime").</param>
 /// <param name="Scores">expert_i, routed_paper, routed_code, uniform, single_best_*, oracle, and seed / dense when evaluated.</param>
 public sealed record ModeZeroShotResult(string Task, int Classes, int Images, IReadOnlyDictionary<string, float[]> Weights,
-    double MeanCentreDistance, IReadOnlyDictionary<string, ZeroShotMetrics> Scores);
+    double MeanCentreDistance, IReadOnlyDictionary<string, ZeroShotMetrics> Scores)
+{
+    /// <summary>Per method (the keys of <see cref="Scores"/>), every image's rank of its true class: what a claim's interval resamples.</summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, int[]> Ranks { get; init; } = new Dictionary<string, int[]>();
+}
 
 /// <summary>One retrieval task; <paramref name="Weights"/> holds per formula the collection weights (image→text) and the mean per-query weights (text→image).</summary>
 public sealed record ModeRetrievalResult(string Task, int Images, int Captions, IReadOnlyDictionary<string, float[]> Weights,
-    double MeanCentreDistance, IReadOnlyDictionary<string, RetrievalMetrics> Scores);
+    double MeanCentreDistance, IReadOnlyDictionary<string, RetrievalMetrics> Scores)
+{
+    /// <summary>Per method, every caption's and every image's rank of its match (not written to eval.json: the result files keep the variant's).</summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, RetrievalRanks> Ranks { get; init; } = new Dictionary<string, RetrievalRanks>();
+}
 
 /// <summary>
 /// Compute of this MoDE run (<see cref="CostModel"/>): training relative to one dense run of the budget, (seed + n·expert)/dense
@@ -152,9 +163,14 @@ public static class ModeEvaluation
         var metadata = TaskMetadata.ClassEmbeddings(embedder, task.ClassNames, task.Templates).cpu();                     // [L, D]
         var routing = new TaskRouting(MetadataRouter.Paper(metadata, clustering, eval.Paper), MetadataRouter.Code(metadata, clustering, eval.Code));
         var scores = ModeScores.ZeroShot(logits.Take(n).ToArray(), task.Labels, routing);
-        foreach (var (l, extra) in logits.Skip(n).Zip(new[] { "seed", "dense" })) scores[extra] = ModeScores.Accuracy(l, task.Labels);
+        var ranks = ModeScores.ZeroShotRanks(logits.Take(n).ToArray(), task.Labels, routing, scores);
+        foreach (var (l, extra) in logits.Skip(n).Zip(new[] { "seed", "dense" }))
+        {
+            scores[extra] = ModeScores.Accuracy(l, task.Labels);
+            ranks[extra] = ZeroShotClassifier.RanksOfLogits(l, task.Labels);
+        }
         var weights = new Dictionary<string, float[]> { ["paper"] = Floats(routing.Paper), ["code"] = Floats(routing.Code) };
-        return new ModeZeroShotResult(task.Name, task.ClassNames.Count, task.Labels.Count, weights, MeanDistance(metadata, clustering), scores);
+        return new ModeZeroShotResult(task.Name, task.ClassNames.Count, task.Labels.Count, weights, MeanDistance(metadata, clustering), scores) { Ranks = ranks };
     }
 
     private static ModeRetrievalResult RetrievalTask(string name, RetrievalSet set, List<Tensor> sims, int n, ICaptionEmbedder embedder,
@@ -165,13 +181,18 @@ public static class ModeEvaluation
         var routing = new TaskRouting(MetadataRouter.Paper(captions, clustering, eval.Paper), MetadataRouter.Code(captions, clustering, eval.Code),
             MetadataRouter.PaperPerQuery(captions, clustering, eval.Paper), MetadataRouter.CodePerQuery(captions, clustering, eval.Code));
         var scores = ModeScores.Retrieval(sims.Take(n).ToArray(), set.CaptionToImage, routing);
-        foreach (var (s, extra) in sims.Skip(n).Zip(new[] { "seed", "dense" })) scores[extra] = ModeScores.Recall(s, s.t(), set.CaptionToImage);
+        var ranks = ModeScores.RetrievalRanks(sims.Take(n).ToArray(), set.CaptionToImage, routing, scores);
+        foreach (var (s, extra) in sims.Skip(n).Zip(new[] { "seed", "dense" }))
+        {
+            scores[extra] = ModeScores.Recall(s, s.t(), set.CaptionToImage);
+            ranks[extra] = Eval.Retrieval.RanksOfScores(s, s.t(), set.CaptionToImage);
+        }
         var weights = new Dictionary<string, float[]>
         {
             ["paper_image_to_text"] = Floats(routing.Paper), ["paper_text_to_image_mean"] = Floats(routing.PaperPerQuery!.mean([0])),
             ["code_image_to_text"] = Floats(routing.Code), ["code_text_to_image_mean"] = Floats(routing.CodePerQuery!.mean([0])),
         };
-        return new ModeRetrievalResult(name, set.Images.Count, set.Captions.Count, weights, MeanDistance(captions, clustering), scores);
+        return new ModeRetrievalResult(name, set.Images.Count, set.Captions.Count, weights, MeanDistance(captions, clustering), scores) { Ranks = ranks };
     }
 
     /// <summary>Dense vs n-expert FLOPs of one zero-shot task, encoders estimated at 2 · parameters · tokens.</summary>

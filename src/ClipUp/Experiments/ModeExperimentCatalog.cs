@@ -6,7 +6,7 @@ namespace ClipUp.Experiments;
 
 /// <summary>
 /// MoDE's practical ablations (mode.md §7 items 1–10, 16, 17) as named experiments, run with
-/// <c>clipup experiment run mode-… --profile smoke|full</c>. Items 2 (seed-then-specialise vs dense) and 16 (accuracy
+/// <c>clipup experiment run mode-… --profile smoke|cpu|full</c>. Items 2 (seed-then-specialise vs dense) and 16 (accuracy
 /// vs compute) are columns of every table: the seed and dense rows, and the cost columns.
 /// </summary>
 public static class ModeExperimentCatalog
@@ -75,6 +75,7 @@ public static class ModeExperimentCatalog
     public static IReadOnlyDictionary<string, ModeProfile> Profiles { get; } = new Dictionary<string, ModeProfile>
     {
         ["smoke"] = new("tiny CLIP on the synthetic shapes + patterns mixture (1000 + 1000 rows), 128 steps of 64 on CPU, 1 seed", 1, Smoke),
+        ["cpu"] = new("tiny CLIP (32 px, context 24) on Flickr8k train + fashion train/extra (73k captions), a 1,600-step budget of 256 in fp32 on 2 CPU cores, Flickr8k/fashion val retrieval, CIFAR-10 and fashion articleType/baseColour zero-shot, 3 seeds", 3, Cpu),
         ["full"] = new("ModeConfig.SharedMixture (Flickr8k + fashion, CIFAR-10 / articleType zero-shot), bf16 on one GPU, 3 seeds", 3, Full),
     };
 
@@ -85,7 +86,7 @@ public static class ModeExperimentCatalog
         ?? throw new ArgumentException($"unknown MoDE experiment '{name}': use one of {string.Join(", ", All.Select(e => e.Name))}");
 
     public static ModeProfile Profile(string name) =>
-        Profiles.TryGetValue(name, out var p) ? p : throw new ArgumentException($"unknown profile '{name}': use smoke or full");
+        Profiles.TryGetValue(name, out var p) ? p : throw new ArgumentException($"unknown profile '{name}': use {string.Join(", ", Profiles.Keys)}");
 
     /// <summary>
     /// The learnable CPU smoke: the synthetic two-domain mixture (<see cref="SyntheticMixture"/>, written once under
@@ -107,6 +108,48 @@ public static class ModeExperimentCatalog
                             new ModeZeroShotTask { Name = "patterns-pattern", Table = T("patterns", "val"), ClassColumn = "pattern" }],
                 Retrieval = [new ModeRetrievalTask { Name = "shapes-val", Table = T("shapes", "val") },
                              new ModeRetrievalTask { Name = "patterns-val", Table = T("patterns", "val") }],
+            },
+        };
+    }
+
+    /// <summary>Steps of one dense run in the cpu profile: seed 1,350 (27/32), then 250 for each expert and for the dense continuation.</summary>
+    public const int CpuSteps = 1600;
+
+    /// <summary>
+    /// Two CPU cores (issue 14): the CLIP-UP cpu profile's model and optimiser — the tiny CLIP at 32 px with 8 px patches,
+    /// width 64, 2 + 2 layers, context 24; batch 256, lr 1e-3, fp32 — on the paper-like two-domain mixture: Flickr8k train
+    /// (30,455 captions of 6,091 images, one caption per image per pass) + fashion train + extra (42,441 products, the
+    /// concatenation the CLIP-UP cpu profile trains on). Two-step TF-IDF clustering with the default m (1,024).
+    /// Evaluation: retrieval on Flickr8k val and fashion val (1,000 images each), zero-shot CIFAR-10 (the 3,000 images of
+    /// the shared subset, as the CLIP-UP cpu profile) and fashion articleType / baseColour on fashion val with product
+    /// prompts. A budget of <see cref="CpuSteps"/>: one seed of mode-experts restricted to seed, dense, mode-2 and mode-4
+    /// trains (27 + 5 + 2·5 + 4·5)/32 = 1.94 budgets, 3,100 steps.
+    /// </summary>
+    /// <param name="resultsRoot">Where the concatenated fashion table is written (<c>_data/</c>).</param>
+    public static ModeConfig Cpu(int seed, string resultsRoot) => Cpu(seed, resultsRoot, ExperimentData.Root());
+
+    /// <summary>The cpu profile on a data folder laid out like ../shared/data (flickr8k/, fashion/ with extra.tsv, cifar10/).</summary>
+    public static ModeConfig Cpu(int seed, string resultsRoot, string data)
+    {
+        var fashionVal = Path.Combine(data, "fashion", "val.tsv");
+        return new ModeConfig
+        {
+            Tables = [new ModeTable { Path = Path.Combine(data, "flickr8k", "train.tsv"), Domain = "flickr8k" },
+                      new ModeTable { Path = ExperimentData.Concatenate(Path.Combine(data, "fashion", "train.tsv"), [Path.Combine(data, "fashion", "extra.tsv")], resultsRoot), Domain = "fashion" }],
+            Clustering = new ModeClusteringConfig { Embedder = "tfidf" },
+            Model = "tiny", ContextLength = 24, Device = "cpu", Workers = 2,
+            Train = new TrainConfig
+            {
+                Steps = CpuSteps, BatchSize = 256, LearningRate = 1e-3, WarmupSteps = CpuSteps / 12, LogEvery = CpuSteps / 50,
+                CheckpointEvery = 200, Seed = seed, Precision = Precision.Fp32,
+            },
+            Eval = new ModeEvalConfig
+            {
+                ZeroShot = [new ModeZeroShotTask { Name = "cifar10", Folder = Path.Combine(data, "cifar10", "train"), Templates = "cifar10" },
+                            new ModeZeroShotTask { Name = "fashion-articleType", Table = fashionVal, ClassColumn = "articleType", Templates = "product" },
+                            new ModeZeroShotTask { Name = "fashion-baseColour", Table = fashionVal, ClassColumn = "baseColour", Templates = "product" }],
+                Retrieval = [new ModeRetrievalTask { Name = "flickr8k-val", Table = Path.Combine(data, "flickr8k", "val.tsv") },
+                             new ModeRetrievalTask { Name = "fashion-val", Table = fashionVal }],
             },
         };
     }

@@ -32,10 +32,30 @@ public static class ModeScores
         scores["routed_paper"] = With(routing.Paper);
         scores["routed_code"] = With(routing.Code);
         using (var uniform = MetadataRouter.Uniform(n)) scores["uniform"] = With(uniform);
-        scores["single_best_paper"] = scores[$"expert_{Argmax(routing.Paper)}"];
-        scores["single_best_code"] = scores[$"expert_{Argmax(routing.Code)}"];
-        scores["oracle"] = scores[$"expert_{OracleExpert(Enumerable.Range(0, n).Select(c => scores[$"expert_{c}"].Top1).ToArray())}"];
+        foreach (var (alias, expert) in AliasExperts(routing, Enumerable.Range(0, n).Select(c => scores[$"expert_{c}"].Top1).ToArray()))
+            scores[alias] = scores[$"expert_{expert}"];
         return scores;
+    }
+
+    /// <summary>
+    /// Every image's rank of its true class (0 = correct top-1) under each method of <see cref="ZeroShot"/>, with the same
+    /// keys: the evaluation items a claim's confidence interval resamples (Stats.PairedBootstrap). The single-best and
+    /// oracle entries are the experts <paramref name="scores"/> chose, so items and scores describe the same models.
+    /// </summary>
+    /// <param name="scores">What <see cref="ZeroShot"/> returned for the same logits, labels and routing.</param>
+    public static Dictionary<string, int[]> ZeroShotRanks(IReadOnlyList<Tensor> expertLogits, IReadOnlyList<int> labels, TaskRouting routing,
+        IReadOnlyDictionary<string, ZeroShotMetrics> scores)
+    {
+        var n = expertLogits.Count;
+        var ranks = new Dictionary<string, int[]>();
+        for (var c = 0; c < n; c++) ranks[$"expert_{c}"] = ZeroShotClassifier.RanksOfLogits(expertLogits[c], labels);
+        int[] With(Tensor w) { using var logits = Ensemble.ZeroShot(expertLogits, w); return ZeroShotClassifier.RanksOfLogits(logits, labels); }
+        ranks["routed_paper"] = With(routing.Paper);
+        ranks["routed_code"] = With(routing.Code);
+        using (var uniform = MetadataRouter.Uniform(n)) ranks["uniform"] = With(uniform);
+        foreach (var (alias, expert) in AliasExperts(routing, Enumerable.Range(0, n).Select(c => scores[$"expert_{c}"].Top1).ToArray()))
+            ranks[alias] = ranks[$"expert_{expert}"];
+        return ranks;
     }
 
     /// <summary>
@@ -61,11 +81,45 @@ public static class ModeScores
         using (var uniform = MetadataRouter.Uniform(n))
         using (var perQuery = uniform.unsqueeze(0).expand(expertSimilarities[0].shape[0], n))
             scores["uniform"] = With(uniform, perQuery);
-        scores["single_best_paper"] = scores[$"expert_{Argmax(routing.Paper)}"];
-        scores["single_best_code"] = scores[$"expert_{Argmax(routing.Code)}"];
-        scores["oracle"] = scores[$"expert_{OracleExpert(Enumerable.Range(0, n).Select(c => scores[$"expert_{c}"].Mean).ToArray())}"];
+        foreach (var (alias, expert) in AliasExperts(routing, Enumerable.Range(0, n).Select(c => scores[$"expert_{c}"].Mean).ToArray()))
+            scores[alias] = scores[$"expert_{expert}"];
         return scores;
     }
+
+    /// <summary>
+    /// Every query's rank of its match in both directions under each method of <see cref="Retrieval"/>, with the same keys
+    /// and the same combination rules; single-best and oracle follow <paramref name="scores"/>.
+    /// </summary>
+    public static Dictionary<string, RetrievalRanks> RetrievalRanks(IReadOnlyList<Tensor> expertSimilarities, IReadOnlyList<int> captionToImage,
+        TaskRouting routing, IReadOnlyDictionary<string, RetrievalMetrics> scores)
+    {
+        if (routing.PaperPerQuery is null || routing.CodePerQuery is null)
+            throw new ArgumentException("retrieval routing needs per-query weights for text→image (Eq. 7)");
+        var n = expertSimilarities.Count;
+        var ranks = new Dictionary<string, RetrievalRanks>();
+        var transposed = expertSimilarities.Select(s => s.t()).ToArray();                                 // [I, Q] each
+        for (var c = 0; c < n; c++) ranks[$"expert_{c}"] = Eval.Retrieval.RanksOfScores(expertSimilarities[c], transposed[c], captionToImage);
+        RetrievalRanks With(Tensor collection, Tensor perQuery)
+        {
+            using var scope = NewDisposeScope();
+            return Eval.Retrieval.RanksOfScores(Ensemble.TextToImage(expertSimilarities, perQuery), Ensemble.ImageToText(transposed, collection), captionToImage);
+        }
+        ranks["routed_paper"] = With(routing.Paper, routing.PaperPerQuery);
+        ranks["routed_code"] = With(routing.Code, routing.CodePerQuery);
+        using (var uniform = MetadataRouter.Uniform(n))
+        using (var perQuery = uniform.unsqueeze(0).expand(expertSimilarities[0].shape[0], n))
+            ranks["uniform"] = With(uniform, perQuery);
+        foreach (var (alias, expert) in AliasExperts(routing, Enumerable.Range(0, n).Select(c => scores[$"expert_{c}"].Mean).ToArray()))
+            ranks[alias] = ranks[$"expert_{expert}"];
+        return ranks;
+    }
+
+    /// <summary>
+    /// The methods that pick one expert: single_best_paper / single_best_code (the expert each formula weighs most) and
+    /// oracle (the expert that scores best on the task, <paramref name="perExpert"/>).
+    /// </summary>
+    public static IReadOnlyList<(string Method, int Expert)> AliasExperts(TaskRouting routing, IReadOnlyList<double> perExpert) =>
+        [("single_best_paper", Argmax(routing.Paper)), ("single_best_code", Argmax(routing.Code)), ("oracle", OracleExpert(perExpert))];
 
     /// <summary>
     /// Top-1/top-5 accuracy (%) of logits [N, C] against labels; the same rule as <see cref="ZeroShotClassifier.Score"/>,

@@ -15,6 +15,10 @@ public static class ItemMetrics
         ["zero_shot.top1"] = "zero-shot top-1 (CIFAR-10)",
         ["zero_shot_attributes.articleType.top1"] = "zero-shot top-1 (articleType)",
         ["zero_shot_attributes.baseColour.top1"] = "zero-shot top-1 (baseColour)",
+        // MoDE result files keep items per task (ModeExperimentRunner): retrieval.mean_recall then averages the tasks.
+        ["zero_shot_tasks.cifar10.top1"] = "zero-shot top-1 (CIFAR-10)",
+        ["zero_shot_tasks.fashion-articleType.top1"] = "zero-shot top-1 (articleType)",
+        ["zero_shot_tasks.fashion-baseColour.top1"] = "zero-shot top-1 (baseColour)",
     };
 
     private static readonly int[] Ks = [1, 5, 10];
@@ -27,14 +31,27 @@ public static class ItemMetrics
         IReadOnlyList<double[]>? Sets(params double[]?[] sets) => sets.Any(s => s is null) ? null : sets.Select(s => s!).ToList();
         return metric switch
         {
-            // The mean of six recalls is the mean of the two directions' per-query mean over K.
-            "retrieval.mean_recall" => Sets(Map("retrieval.text_to_image", r => Ks.Average(k => Hit(r, k))),
-                                            Map("retrieval.image_to_text", r => Ks.Average(k => Hit(r, k)))),
+            // The mean of six recalls is the mean of the two directions' per-query mean over K; with several retrieval
+            // tasks (MoDE), the mean over tasks of that, as the result file's "retrieval" averages its tasks.
+            "retrieval.mean_recall" => RetrievalPrefixes(ranks) is { Count: > 0 } prefixes
+                ? Sets([.. prefixes.SelectMany(p => new[] { Map($"{p}.text_to_image", r => Ks.Average(k => Hit(r, k))), Map($"{p}.image_to_text", r => Ks.Average(k => Hit(r, k))) })])
+                : null,
             "retrieval.text_to_image_r1" => Sets(Map("retrieval.text_to_image", r => Hit(r, 1))),
             "retrieval.image_to_text_r1" => Sets(Map("retrieval.image_to_text", r => Hit(r, 1))),
             _ when metric.EndsWith(".top1", StringComparison.Ordinal) => Sets(Map(metric[..^".top1".Length], r => Hit(r, 1))),
             _ => throw new ArgumentException($"unknown metric '{metric}': use one of {string.Join(", ", Titles.Keys)}"),
         };
+    }
+
+    /// <summary>
+    /// Where retrieval ranks sit: <c>retrieval</c> (one task, CLIP-UP result files) or <c>retrieval_tasks.&lt;task&gt;</c>
+    /// (MoDE, in task-name order), each with <c>.text_to_image</c> and <c>.image_to_text</c> arrays.
+    /// </summary>
+    private static List<string> RetrievalPrefixes(IReadOnlyDictionary<string, int[]> ranks)
+    {
+        const string suffix = ".text_to_image";
+        return ranks.Keys.Where(k => k.EndsWith(suffix, StringComparison.Ordinal) && (k == "retrieval" + suffix || k.StartsWith("retrieval_tasks.", StringComparison.Ordinal)))
+            .Select(k => k[..^suffix.Length]).OrderBy(p => p == "retrieval" ? 0 : 1).ThenBy(p => p, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Paired per-item differences variant − baseline of one seed.</summary>

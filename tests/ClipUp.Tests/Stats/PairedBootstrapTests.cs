@@ -90,6 +90,30 @@ public class ItemMetricsTests
     }
 
     [Fact]
+    public void MeanRecallOverSeveralRetrievalTasksIsTheMeanOfEachTasksMeanRecall()
+    {
+        // MoDE result files keep items per task. Task a: T→I ranks 0, 3, 7, 20 (per query over K = 1, 5, 10: 100, 66.7,
+        // 33.3, 0 → 50), I→T 0, 0 (100) → 75. Task b: T→I 12 (0), I→T 4 (66.7) → 33.3. Mean over tasks = (75 + 33.3)/2 = 54.17.
+        var ranks = new Dictionary<string, int[]>
+        {
+            ["retrieval_tasks.b.text_to_image"] = [12], ["retrieval_tasks.b.image_to_text"] = [4],
+            ["retrieval_tasks.a.text_to_image"] = [0, 3, 7, 20], ["retrieval_tasks.a.image_to_text"] = [0, 0],
+            ["zero_shot_tasks.cifar10"] = [0],
+        };
+        var sets = ItemMetrics.Scores("retrieval.mean_recall", ranks)!;
+        Assert.Equal(4, sets.Count);                                                  // two directions of each task, a before b
+        Assert.Equal([4, 2, 1, 1], sets.Select(s => s.Length));
+        Assert.Equal((75 + 100.0 / 3) / 2, sets.Average(s => s.Average()), 9);
+    }
+
+    [Fact]
+    public void ZeroShotTopOneOfOneMoDETaskReadsThatTasksItems()
+    {
+        var ranks = new Dictionary<string, int[]> { ["zero_shot_tasks.fashion-baseColour"] = [0, 2, 0], ["zero_shot_tasks.cifar10"] = [1] };
+        Assert.Equal(200.0 / 3, ItemMetrics.Scores("zero_shot_tasks.fashion-baseColour.top1", ranks)!.Single().Average(), 9);
+    }
+
+    [Fact]
     public void ZeroShotTopOneCountsRankZero()
     {
         var sets = ItemMetrics.Scores("zero_shot_attributes.articleType.top1", new Dictionary<string, int[]> { ["zero_shot_attributes.articleType"] = [0, 1, 0, 4] })!;
