@@ -16,6 +16,9 @@ public sealed class ExperimentEta
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly int total;
     private readonly Dictionary<string, int> done = new();
+    // The first step each run reported in this process: a resumed run starts past 0, and only steps trained here
+    // measure the speed.
+    private readonly Dictionary<string, int> firstSeen = new();
 
     public ExperimentEta(IReadOnlyList<(string Run, int Steps, int From)> plan)
     {
@@ -29,11 +32,16 @@ public sealed class ExperimentEta
     {
         var planned = plan.FirstOrDefault(x => x.Run == run);
         done[run] = Math.Max(0, p.Step - planned.From);
-        int steps = done.Sum(d => Math.Min(d.Value, plan.FirstOrDefault(x => x.Run == d.Key).Steps is > 0 and var s ? s : d.Value));
+        firstSeen.TryAdd(run, done[run]);
+        int Capped(string r, int v) => Math.Min(v, plan.FirstOrDefault(x => x.Run == r).Steps is > 0 and var s ? s : v);
+        int steps = done.Sum(d => Capped(d.Key, d.Value));
+        int trainedHere = done.Sum(d => Capped(d.Key, d.Value) - Capped(d.Key, firstSeen[d.Key]));
         double fraction = total > 0 ? Math.Min(1, (double)steps / total) : 1;
-        var eta = steps > 0 && total > steps ? TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / steps * (total - steps)) : TimeSpan.Zero;
+        var eta = total <= steps ? "0 s"
+            : trainedHere > 0 ? Format(TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / trainedHere * (total - steps)))
+            : "measuring";
         return string.Create(CultureInfo.InvariantCulture,
-            $"[{100 * fraction,3:F0}% of {total:N0} steps, ETA {Format(eta)}] {run}: {ProgressView.Describe(p)}");
+            $"[{100 * fraction,3:F0}% of {total:N0} steps, ETA {eta}] {run}: {ProgressView.Describe(p)}");
     }
 
     public string Summary => $"{total:N0} steps in {plan.Count} training run(s)";
