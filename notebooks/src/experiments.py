@@ -147,16 +147,12 @@ tokens; does quality follow? (Dropped fractions at evaluation are not collected 
 routing reports; the training-time fractions are in the plot above.)
 
 ```csharp
-using Microsoft.Data.Analysis;
-var evalFactors = new[] { 1.0, 1.25, 2.0, 4.0 };
-IReadOnlyList<CapacityGridCell> grid;
-try { grid = CapacityGrid.Evaluate(dir, evalFactors); }
-catch (FileNotFoundException e) { grid = []; display($"No grid: the checkpoints of these results are not here ({e.Message})."); }
-DataFrame Pivot(Func<CapacityGridCell, double> value, string what) =>
-    new(new DataFrameColumn[] { new StringDataFrameColumn($"trained ↓, evaluated → ({what})", grid.Select(c => c.Variant).Distinct()) }
-        .Concat(evalFactors.Select(f => (DataFrameColumn)new DoubleDataFrameColumn($"eval {f}", grid.Select(c => c.Variant).Distinct()
-            .Select(v => Math.Round(value(grid.Single(c => c.Variant == v && c.EvalFactor == f)), 3))))).ToList());
-if (grid.Count > 0) display(Pivot(c => c.MeanRecall, "mean recall %"));
+// A committed run carries its grid (every seed) beside its results; a fresh smoke run is evaluated here from its checkpoints.
+var grid = CapacityGrid.Load(dir);
+if (grid.Count == 0)
+    try { grid = CapacityGrid.Evaluate(dir, CapacityGrid.EvalFactors); }
+    catch (FileNotFoundException e) { display($"No grid: the checkpoints of these results are not here ({e.Message})."); }
+if (grid.Count > 0) display(CapacityGrid.Markdown(grid));
 ```
 '''
 

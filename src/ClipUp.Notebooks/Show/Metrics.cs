@@ -16,10 +16,15 @@ namespace ClipUp.Notebooks.Show;
 /// <param name="Status">holds / reversed / inconclusive for "a is better than b", computed from the interval.</param>
 public sealed record Difference(double Points, double? Low, double? High, int Seeds, string? Status = null)
 {
-    /// <summary>"+2.4 pp [0.30, 4.5] (95% CI over 3 seeds × items: holds)", or "+2.4 pp (3 seeds, no items kept: no interval)".</summary>
+    /// <summary>
+    /// "+0.42 pp [+0.09, +0.72] (95% CI over 3 seeds × items: holds)", as the README's claims table writes it (one sign
+    /// and two decimals for the mean and both ends), or "+2.0 pp (3 seeds, no items kept: no interval)".
+    /// </summary>
     public override string ToString() => Low is { } lo && High is { } hi
-        ? $"{Num.Points(Points)} [{Num.Sig(lo, 2)}, {Num.Sig(hi, 2)}] (95% CI over {Seeds} seed{(Seeds == 1 ? "" : "s")} × items: {Status})"
+        ? $"{Num.Points(Points, 2)} [{Signed(lo)}, {Signed(hi)}] (95% CI over {Seeds} seed{(Seeds == 1 ? "" : "s")} × items: {Status})"
         : $"{Num.Points(Points)} ({Seeds} seed{(Seeds == 1 ? "" : "s")}, no items kept: no interval)";
+
+    private static string Signed(double x) => Num.Points(x, 2)[..^3];
 }
 
 /// <summary>

@@ -143,6 +143,8 @@ public class MetricsTests
         Assert.True(d.Low > 0 && d.Low < 20 && d.High > 20);
         Assert.Equal("holds", d.Status);
         Assert.EndsWith("(95% CI over 3 seeds × items: holds)", d.ToString());
+        Assert.Matches(@"^\+20\.00 pp \[\+\d+\.\d\d, \+\d+\.\d\d\] ", d.ToString());   // one sign, two decimals, like the README
+        Assert.StartsWith("−0.97 pp [−3.07, −0.05]", (d with { Points = -0.97, Low = -3.07, High = -0.05 }).ToString());
         // Result files without items give the point difference and say why there is no interval.
         var old = new[] { Result("a", 0, 12), Result("b", 0, 10) };
         Assert.Equal("+2.0 pp (1 seed, no items kept: no interval)", Metrics.RecallDifference(old, "a", "b").ToString());
