@@ -15,8 +15,12 @@ public class ClipUpPatchLibTorchSharp : Task
     const uint ShtGnuVerneed = 0x6ffffffe;
     const ushort VerFlgWeak = 0x2;
 
+    const string ScalarShimName = "libclipup_scalar_shim.so";
+    const string DisposeScalar = "THSTorch_dispose_scalar";
+
     [Required] public string Folder { get; set; } = "";
     [Required] public string ShimSource { get; set; } = "";
+    [Required] public string ScalarShimSource { get; set; } = "";
     [Required] public string ShimCache { get; set; } = "";
 
     public override bool Execute()
@@ -25,23 +29,37 @@ public class ClipUpPatchLibTorchSharp : Task
         var copies = Directory.GetFiles(Folder, "libLibTorchSharp.so", SearchOption.AllDirectories);
         if (copies.Length == 0) return true;
         var stdcxx = SystemLibStdCxx();
-        if (stdcxx == null || Contains(File.ReadAllBytes(stdcxx), Version))
-        {
+        bool needsStdCxx = stdcxx != null && !Contains(File.ReadAllBytes(stdcxx), Version);
+        if (!needsStdCxx)
             Log.LogMessage(MessageImportance.Low, $"ClipUp: system libstdc++ ({stdcxx ?? "not found"}) needs no {Version} patch.");
+        string shim = "", scalarShim;
+        try
+        {
+            EnsureTools(needsStdCxx);
+            if (needsStdCxx) shim = BuildShim(ShimSource, ShimName);
+            scalarShim = BuildShim(ScalarShimSource, ScalarShimName);
+        }
+        catch (Exception e) when (!needsStdCxx)
+        {
+            // The Scalar fix closes a rare race; a machine without g++ or patchelf still runs, as before it.
+            Log.LogWarning($"ClipUp: the Scalar lifetime fix (environment.md) is not applied: {e.Message}");
             return true;
         }
-        string shim;
-        try { EnsureTools(); shim = BuildShim(); }
         catch (Exception e) { Log.LogError(e.Message); return false; }
         foreach (var lib in copies)
         {
             try
             {
-                bool weakened = MarkVersionWeak(lib);
-                bool linked = AddNeeded(lib);
-                File.Copy(shim, Path.Combine(Path.GetDirectoryName(lib)!, ShimName), overwrite: true);
+                bool weakened = needsStdCxx && MarkVersionWeak(lib);
+                bool linked = needsStdCxx && AddNeeded(lib, ShimName);
+                if (needsStdCxx) File.Copy(shim, Path.Combine(Path.GetDirectoryName(lib)!, ShimName), overwrite: true);
+                bool hidden = HideDefinedSymbol(lib, DisposeScalar);
+                bool linkedScalar = AddNeeded(lib, ScalarShimName);
+                File.Copy(scalarShim, Path.Combine(Path.GetDirectoryName(lib)!, ScalarShimName), overwrite: true);
                 if (weakened || linked)
                     Log.LogMessage(MessageImportance.Normal, $"ClipUp: patched {lib} for {stdcxx} (no {Version}).");
+                if (hidden || linkedScalar)
+                    Log.LogMessage(MessageImportance.Normal, $"ClipUp: {lib} frees Scalars late ({ScalarShimName}).");
             }
             catch (Exception e)
             {
@@ -50,6 +68,42 @@ public class ClipUpPatchLibTorchSharp : Task
             }
         }
         return true;
+    }
+
+    /// <summary>
+    /// Turns the library's own definition of <paramref name="symbol"/> into an undefined entry (st_shndx = SHN_UNDEF,
+    /// st_value = 0): the dynamic linker then skips it and finds the definition in a library it depends on. Nothing in
+    /// the library calls it, so no relocation refers to it. Returns false if it was already hidden.
+    /// </summary>
+    static bool HideDefinedSymbol(string lib, string symbol)
+    {
+        var b = File.ReadAllBytes(lib);
+        if (b.Length < 64 || b[0] != 0x7f || b[1] != (byte)'E' || b[4] != 2 || b[5] != 1)
+            throw new InvalidDataException("not a 64-bit little-endian ELF file");
+        ulong shoff = BitConverter.ToUInt64(b, 0x28);
+        int shentsize = BitConverter.ToUInt16(b, 0x3A), shnum = BitConverter.ToUInt16(b, 0x3C);
+        for (int i = 0; i < shnum; i++)
+        {
+            int sh = checked((int)shoff + i * shentsize);
+            if (BitConverter.ToUInt32(b, sh + 4) != 11) continue;                  // SHT_DYNSYM
+            int offset = checked((int)BitConverter.ToUInt64(b, sh + 24)), size = checked((int)BitConverter.ToUInt64(b, sh + 32));
+            int link = (int)BitConverter.ToUInt32(b, sh + 40);
+            int entsize = Math.Max(24, (int)BitConverter.ToUInt64(b, sh + 56));
+            int strtab = checked((int)BitConverter.ToUInt64(b, checked((int)shoff + link * shentsize) + 24));
+            for (int sym = offset; sym + 24 <= offset + size; sym += entsize)
+            {
+                if (CString(b, strtab + (int)BitConverter.ToUInt32(b, sym)) != symbol) continue;
+                if (BitConverter.ToUInt16(b, sym + 6) == 0) return false;             // already undefined
+                BitConverter.GetBytes((ushort)0).CopyTo(b, sym + 6);                  // st_shndx
+                BitConverter.GetBytes(0UL).CopyTo(b, sym + 8);                        // st_value
+                BitConverter.GetBytes(0UL).CopyTo(b, sym + 16);                       // st_size
+                var tmp = lib + ".clipup-tmp";
+                File.WriteAllBytes(tmp, b);
+                MoveOver(tmp, lib);
+                return true;
+            }
+        }
+        throw new InvalidDataException($"no dynamic symbol {symbol}: not the TorchSharp native library this fix was written for");
     }
 
     static string? SystemLibStdCxx()
@@ -69,17 +123,18 @@ public class ClipUpPatchLibTorchSharp : Task
 
     // A fresh Debian 12 has g++ but usually not patchelf. As root with apt-get (CI, our machines) we install
     // them, so that `dotnet build` alone works there; anywhere else the error names the command.
-    void EnsureTools()
+    void EnsureTools(bool needsStdCxx)
     {
         bool Has(string tool) => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
             .Any(d => d.Length > 0 && File.Exists(Path.Combine(d, tool)));
         if (Has("patchelf") && Has("g++")) return;
         bool root = Environment.UserName == "root";
         if (!root || !File.Exists("/usr/bin/apt-get"))
-            throw new InvalidOperationException(
-                $"ClipUp: TorchSharp's native library needs {Version}, which this system's libstdc++ lacks; the build " +
-                "fixes that but needs patchelf and g++. Install them (sudo apt-get install patchelf g++) and build again.");
-        Log.LogMessage(MessageImportance.High, "ClipUp: installing patchelf and g++ for the libstdc++ fix (apt-get).");
+            throw new InvalidOperationException(needsStdCxx
+                ? $"ClipUp: TorchSharp's native library needs {Version}, which this system's libstdc++ lacks; the build " +
+                  "fixes that but needs patchelf and g++. Install them (sudo apt-get install patchelf g++) and build again."
+                : "it needs patchelf and g++ (sudo apt-get install patchelf g++; then build again).");
+        Log.LogMessage(MessageImportance.High, "ClipUp: installing patchelf and g++ for TorchSharp's native fixes (apt-get).");
         try { Run("/usr/bin/apt-get", "install -y -qq --no-install-recommends patchelf g++"); }
         catch (Exception)
         {
@@ -88,24 +143,24 @@ public class ClipUpPatchLibTorchSharp : Task
         }
     }
 
-    string BuildShim()
+    string BuildShim(string source, string name)
     {
         Directory.CreateDirectory(ShimCache);
-        var shim = Path.Combine(ShimCache, ShimName);
-        if (File.Exists(shim) && File.GetLastWriteTimeUtc(shim) >= File.GetLastWriteTimeUtc(ShimSource)) return shim;
+        var shim = Path.Combine(ShimCache, name);
+        if (File.Exists(shim) && File.GetLastWriteTimeUtc(shim) >= File.GetLastWriteTimeUtc(source)) return shim;
         var tmp = shim + ".tmp";
-        try { Run("g++", $"-shared -fPIC -O2 -o \"{tmp}\" \"{ShimSource}\""); }
+        try { Run("g++", $"-shared -fPIC -O2 -o \"{tmp}\" \"{source}\""); }
         catch (Exception e)
         {
             throw new InvalidOperationException(
-                $"ClipUp: TorchSharp's native library needs {Version}, which this system's libstdc++ lacks, and the fix " +
-                $"needs g++ to build a small shim ({e.Message}). Install it with: apt-get install g++ patchelf");
+                $"ClipUp: TorchSharp's native library needs two small shims built with g++ ({name}: {e.Message}). " +
+                "Install it with: apt-get install g++ patchelf");
         }
         MoveOver(tmp, shim);
         return shim;
     }
 
-    static bool AddNeeded(string lib)
+    static bool AddNeeded(string lib, string shimName)
     {
         string needed;
         try { needed = Run("patchelf", $"--print-needed \"{lib}\""); }
@@ -114,8 +169,8 @@ public class ClipUpPatchLibTorchSharp : Task
             throw new InvalidOperationException(
                 $"the fix needs patchelf ({e.Message}). Install it with: apt-get install patchelf g++");
         }
-        if (needed.Split('\n').Any(l => l.Trim() == ShimName)) return false;
-        Run("patchelf", $"--add-needed {ShimName} \"{lib}\"");
+        if (needed.Split('\n').Any(l => l.Trim() == shimName)) return false;
+        Run("patchelf", $"--add-needed {shimName} \"{lib}\"");
         return true;
     }
 
