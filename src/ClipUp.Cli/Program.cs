@@ -17,4 +17,6 @@ var root = new RootCommand("ClipUp: sparse Mixture-of-Experts CLIP (CLIP-UP upcy
     ParityCommand.Create(),
     ModeCommand.Create(),
 };
+// libtorch's static destructors can crash a process that has finished its work (exit code 139): skip them.
+ClipUp.Runtime.NativeShutdown.SkipNativeTeardownAtExit();
 return await CliErrors.InvokeAsync(root, args);

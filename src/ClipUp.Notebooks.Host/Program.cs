@@ -9,6 +9,9 @@ const string usage = """
            clipup-kernel notebooks run [--profile smoke|full] [--out DIR] NOTEBOOK.ipynb...
     """;
 
+// libtorch's static destructors can crash a process that has finished its work (exit code 139): skip them.
+ClipUp.Runtime.NativeShutdown.SkipNativeTeardownAtExit();
+
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var positional = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] is not ("--connection-file" or "--prefix" or "--profile" or "--out"))).ToList();
 

@@ -11,3 +11,15 @@ public sealed class NativeShutdownFixture : IDisposable
 {
     public void Dispose() => ClipUp.Runtime.NativeShutdown.DrainFinalizers();
 }
+
+/// <summary>
+/// The test host leaves with <c>_exit</c> after reporting its results, skipping libtorch's static destructors, which
+/// crashed it with exit code 139 after every test had passed (ClipUp.Runtime.NativeShutdown.SkipNativeTeardownAtExit).
+/// </summary>
+internal static class NativeTeardown
+{
+#pragma warning disable CA2255 // a module initializer is how a test host opts in before any test runs
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void SkipAtExit() => ClipUp.Runtime.NativeShutdown.SkipNativeTeardownAtExit();
+#pragma warning restore CA2255
+}
