@@ -18,7 +18,9 @@ public static class ClipInit
     // (ClipModelTests.TheSameSeedBuildsTheSameModel pins this).
     public static void Apply(ClipModel model, long seed)
     {
-        var g = new Generator((ulong)seed);
+        // `using`: TorchSharp hands libtorch a bare pointer, so an unreferenced Generator can be finalized during the
+        // last call that draws from it (environment.md, "Generators").
+        using var g = new Generator((ulong)seed);
         using var _ = torch.no_grad();
         var t = model.Config.Text;
         var v = model.Config.Vision;

@@ -93,7 +93,7 @@ public sealed class SharedClipModel : ClipModelBase
 
     private void Initialize(long seed)
     {
-        var g = new Generator((ulong)seed);
+        using var g = new Generator((ulong)seed);   // alive until the last draw (environment.md, "Generators")
         var v = config.Vision;
         double scale = Math.Pow(v.Width, -0.5);
         using var _ = torch.no_grad();

@@ -30,7 +30,7 @@ public sealed class MoeMlp : nn.Module<Tensor, Tensor>, IModalityTagged, ITokenM
         Site = site;
         Config = config;
         Modality = site.Tower;
-        var generator = new Generator((ulong)seed);
+        using var generator = new Generator((ulong)seed);   // alive until the last draw (environment.md, "Generators")
         experts = new Experts(config.NumExperts, site.Width, site.Hidden, site.Activation, site.Layers, generator);
         router = new TopKRouter(site.Width, config, seed ^ 0x5DEECE66DL);
         RegisterComponents();
