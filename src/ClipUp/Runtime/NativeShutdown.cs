@@ -19,9 +19,9 @@ public static class NativeShutdown
     /// <summary>
     /// Ends the process with <c>_exit</c> once .NET's own shutdown has run (the <see cref="AppDomain.ProcessExit"/>
     /// event), with the exit code Main returned: the C++ static destructors of libtorch and its thread pools then never
-    /// run. Draining the finalizers was not enough: a test host whose every test had passed still died with SIGSEGV
-    /// (exit code 139) in 1 of 2 fresh-clone runs, with no tensor left to finalize. A process that has reported its
-    /// results has nothing left for those destructors to do. Linux only; calling it again does nothing.
+    /// run, and no thread still working (a background cell, a loader) can race them. A process that has reported its
+    /// results has nothing left for those destructors to do. (The test-host crashes of 2026-12-03 that prompted this
+    /// came before exit, from a finalized Generator: environment.md.) Linux only; calling it again does nothing.
     /// </summary>
     public static void SkipNativeTeardownAtExit()
     {
