@@ -1,6 +1,7 @@
 #nullable enable
 // MSBuild inline task (see ../LibStdCxxFix.targets): the libstdc++ < 13 fix for TorchSharp's native library.
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -13,6 +14,7 @@ public class ClipUpPatchLibTorchSharp : Task
     const string Version = "GLIBCXX_3.4.32";
     const string ShimName = "libclipup_stdcxx_shim.so";
     const uint ShtGnuVerneed = 0x6ffffffe;
+    const uint ShtDynsym = 11;
     const ushort VerFlgWeak = 0x2;
 
     const string ScalarShimName = "libclipup_scalar_shim.so";
@@ -77,19 +79,12 @@ public class ClipUpPatchLibTorchSharp : Task
     /// </summary>
     static bool HideDefinedSymbol(string lib, string symbol)
     {
-        var b = File.ReadAllBytes(lib);
-        if (b.Length < 64 || b[0] != 0x7f || b[1] != (byte)'E' || b[4] != 2 || b[5] != 1)
-            throw new InvalidDataException("not a 64-bit little-endian ELF file");
-        ulong shoff = BitConverter.ToUInt64(b, 0x28);
-        int shentsize = BitConverter.ToUInt16(b, 0x3A), shnum = BitConverter.ToUInt16(b, 0x3C);
-        for (int i = 0; i < shnum; i++)
+        var b = ReadElf(lib);
+        foreach (int sh in SectionHeaders(b, ShtDynsym))
         {
-            int sh = checked((int)shoff + i * shentsize);
-            if (BitConverter.ToUInt32(b, sh + 4) != 11) continue;                  // SHT_DYNSYM
             int offset = checked((int)BitConverter.ToUInt64(b, sh + 24)), size = checked((int)BitConverter.ToUInt64(b, sh + 32));
-            int link = (int)BitConverter.ToUInt32(b, sh + 40);
             int entsize = Math.Max(24, (int)BitConverter.ToUInt64(b, sh + 56));
-            int strtab = checked((int)BitConverter.ToUInt64(b, checked((int)shoff + link * shentsize) + 24));
+            int strtab = LinkedStringTable(b, sh);
             for (int sym = offset; sym + 24 <= offset + size; sym += entsize)
             {
                 if (CString(b, strtab + (int)BitConverter.ToUInt32(b, sym)) != symbol) continue;
@@ -97,9 +92,7 @@ public class ClipUpPatchLibTorchSharp : Task
                 BitConverter.GetBytes((ushort)0).CopyTo(b, sym + 6);                  // st_shndx
                 BitConverter.GetBytes(0UL).CopyTo(b, sym + 8);                        // st_value
                 BitConverter.GetBytes(0UL).CopyTo(b, sym + 16);                       // st_size
-                var tmp = lib + ".clipup-tmp";
-                File.WriteAllBytes(tmp, b);
-                MoveOver(tmp, lib);
+                WriteElf(lib, b);
                 return true;
             }
         }
@@ -177,18 +170,12 @@ public class ClipUpPatchLibTorchSharp : Task
     /// Sets VER_FLG_WEAK on the vernaux entry naming GLIBCXX_3.4.32. Returns false if it was already weak.
     static bool MarkVersionWeak(string lib)
     {
-        var b = File.ReadAllBytes(lib);
-        if (b.Length < 64 || b[0] != 0x7f || b[1] != (byte)'E' || b[4] != 2 || b[5] != 1)
-            throw new InvalidDataException("not a 64-bit little-endian ELF file");
-        ulong shoff = BitConverter.ToUInt64(b, 0x28);
-        int shentsize = BitConverter.ToUInt16(b, 0x3A), shnum = BitConverter.ToUInt16(b, 0x3C);
-        for (int i = 0; i < shnum; i++)
+        var b = ReadElf(lib);
+        foreach (int sh in SectionHeaders(b, ShtGnuVerneed))
         {
-            int sh = checked((int)shoff + i * shentsize);
-            if (BitConverter.ToUInt32(b, sh + 4) != ShtGnuVerneed) continue;
             int offset = checked((int)BitConverter.ToUInt64(b, sh + 24));
-            int link = (int)BitConverter.ToUInt32(b, sh + 40), count = (int)BitConverter.ToUInt32(b, sh + 44);
-            int strtab = checked((int)BitConverter.ToUInt64(b, checked((int)shoff + link * shentsize) + 24));
+            int count = (int)BitConverter.ToUInt32(b, sh + 44);
+            int strtab = LinkedStringTable(b, sh);
             int vn = offset;
             for (int n = 0; n < count; n++)
             {
@@ -201,9 +188,7 @@ public class ClipUpPatchLibTorchSharp : Task
                         ushort flags = BitConverter.ToUInt16(b, aux + 4);
                         if ((flags & VerFlgWeak) != 0) return false;
                         BitConverter.GetBytes((ushort)(flags | VerFlgWeak)).CopyTo(b, aux + 4);
-                        var tmp = lib + ".clipup-tmp";
-                        File.WriteAllBytes(tmp, b);
-                        MoveOver(tmp, lib);
+                        WriteElf(lib, b);
                         return true;
                     }
                     aux += (int)BitConverter.ToUInt32(b, aux + 12);
@@ -212,6 +197,41 @@ public class ClipUpPatchLibTorchSharp : Task
             }
         }
         return false;
+    }
+
+    static byte[] ReadElf(string lib)
+    {
+        var b = File.ReadAllBytes(lib);
+        if (b.Length < 64 || b[0] != 0x7f || b[1] != (byte)'E' || b[4] != 2 || b[5] != 1)
+            throw new InvalidDataException("not a 64-bit little-endian ELF file");
+        return b;
+    }
+
+    /// Offsets of the section headers of type <paramref name="type"/>.
+    static IEnumerable<int> SectionHeaders(byte[] b, uint type)
+    {
+        ulong shoff = BitConverter.ToUInt64(b, 0x28);
+        int shentsize = BitConverter.ToUInt16(b, 0x3A), shnum = BitConverter.ToUInt16(b, 0x3C);
+        for (int i = 0; i < shnum; i++)
+        {
+            int sh = checked((int)shoff + i * shentsize);
+            if (BitConverter.ToUInt32(b, sh + 4) == type) yield return sh;
+        }
+    }
+
+    /// File offset of the string table that section header <paramref name="sh"/> links to (sh_link).
+    static int LinkedStringTable(byte[] b, int sh)
+    {
+        ulong shoff = BitConverter.ToUInt64(b, 0x28);
+        int shentsize = BitConverter.ToUInt16(b, 0x3A), link = (int)BitConverter.ToUInt32(b, sh + 40);
+        return checked((int)BitConverter.ToUInt64(b, checked((int)shoff + link * shentsize) + 24));
+    }
+
+    static void WriteElf(string lib, byte[] b)
+    {
+        var tmp = lib + ".clipup-tmp";
+        File.WriteAllBytes(tmp, b);
+        MoveOver(tmp, lib);
     }
 
     // Inline tasks compile against netstandard2.0, which has no File.Move(..., overwrite).

@@ -42,8 +42,7 @@ public static class ExperimentRunner
             if (only is null || only.Contains("dense")) baselines.Add("dense");
             // A baseline is (re)trained when its result is missing, or when a pending variant continues it and its
             // final checkpoint is gone (results committed, runs/ not).
-            bool CheckpointGone(string b) => !File.Exists(Path.Combine(RunDir(resultsRoot, runsRoot, experiment, profileName, seed, b),
-                "checkpoints", $"step-{profile.DenseSteps:D8}{Checkpoint.Extension}"));
+            bool CheckpointGone(string b) => !File.Exists(FinalDenseCheckpoint(RunDir(resultsRoot, runsRoot, experiment, profileName, seed, b), profile));
             var continued = todo.Where(v => v.Start == StartFrom.DenseBaseline).Select(v => v.BaselineName).ToHashSet();
             foreach (var b in baselines.Where(b => !File.Exists(Path.Combine(dir, $"{b}-seed{seed}.json")) || (continued.Contains(b) && CheckpointGone(b))))
                 plan.Add(($"{b} s{seed}", profile.DenseSteps));
@@ -104,7 +103,7 @@ public static class ExperimentRunner
         var modelConfig = config.ModelConfig();
         ClipModelBase model = shared ? new SharedClipModel(modelConfig, seed: seed) : new ClipModel(modelConfig, seed: seed);
         var file = Path.Combine(dir, $"{name}-seed{seed}.json");
-        var final = Path.Combine(config.Out, "checkpoints", $"step-{profile.DenseSteps:D8}{Checkpoint.Extension}");
+        var final = FinalDenseCheckpoint(config.Out, profile);
         if (File.Exists(file) && File.Exists(final))
         {
             Checkpoint.LoadModel(model, SafeTensors.Load(final), final);
@@ -118,6 +117,10 @@ public static class ExperimentRunner
         written.Add(file);
         return result.Model;
     }
+
+    /// <summary>The last checkpoint a dense baseline's run folder holds when it finished.</summary>
+    private static string FinalDenseCheckpoint(string runDir, ProfileSpec profile) =>
+        Path.Combine(runDir, "checkpoints", $"step-{profile.DenseSteps:D8}{Checkpoint.Extension}");
 
     private static ClipModelBase BuildModel(Variant v, ProfileSpec profile, RunConfig baseConfig, ClipModelBase? start, int seed)
     {
