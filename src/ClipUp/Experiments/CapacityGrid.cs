@@ -91,7 +91,7 @@ public static class CapacityGrid
             {
                 var v = cells.Where(c => c.TrainFactor == t && c.EvalFactor == e).Select(c => c.MeanRecall).ToList();
                 if (v.Count == 0) return "–";
-                double mean = v.Average(), std = v.Count < 2 ? 0 : Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1));
+                double mean = v.Average(), std = ExperimentReport.Std(v);
                 return v.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $"{mean:F1} ± {std:F1}") : mean.ToString("F1", CultureInfo.InvariantCulture);
             })) + " |");
         return sb.ToString();

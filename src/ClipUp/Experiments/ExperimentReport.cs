@@ -96,7 +96,8 @@ public static class ExperimentReport
         return node is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
     }
 
-    private static double Std(IReadOnlyList<double> v)
+    /// <summary>Sample standard deviation (n − 1); 0 for fewer than two values.</summary>
+    internal static double Std(IReadOnlyList<double> v)
     {
         if (v.Count < 2) return 0;
         double mean = v.Average();

@@ -1,6 +1,7 @@
-[assembly: AssemblyFixture(typeof(ClipUp.Tests.NativeShutdownFixture))]
+// Compiled into every test assembly (each csproj links it): one fixture and one exit hook per test host.
+[assembly: AssemblyFixture(typeof(ClipUp.TestSupport.NativeShutdownFixture))]
 
-namespace ClipUp.Tests;
+namespace ClipUp.TestSupport;
 
 /// <summary>
 /// Runs once after the last test of this assembly: frees every unreachable tensor while libtorch is fully alive, so
