@@ -15,7 +15,7 @@ case "$profile" in
   *) echo "usage: ./test.sh [default|slow|all|gpu]" >&2; exit 2 ;;
 esac
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-# Rare collections, as ./clipup sets them: TorchSharp frees Scalars in finalizers (src/ClipUp/Runtime/Scalars.cs).
+# Rare collections, as ./clipup sets them (environment.md, "Finalizers"; src/ClipUp/Runtime/Scalars.cs).
 export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x10000000}
 log=$(mktemp)
 rm -f artifacts/reliability-report.md

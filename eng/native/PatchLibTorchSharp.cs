@@ -17,12 +17,14 @@ public class ClipUpPatchLibTorchSharp : Task
     const uint ShtDynsym = 11;
     const ushort VerFlgWeak = 0x2;
 
-    const string ScalarShimName = "libclipup_scalar_shim.so";
+    const string LateFreeShimName = "libclipup_late_free.so";
     const string DisposeScalar = "THSTorch_dispose_scalar";
+    const string DisposeTensor = "THSTensor_dispose";
+    const string FreeTensor = "THSTensor_free";   // an exported no-op that TorchSharp never calls
 
     [Required] public string Folder { get; set; } = "";
     [Required] public string ShimSource { get; set; } = "";
-    [Required] public string ScalarShimSource { get; set; } = "";
+    [Required] public string LateFreeShimSource { get; set; } = "";
     [Required] public string ShimCache { get; set; } = "";
 
     public override bool Execute()
@@ -34,17 +36,17 @@ public class ClipUpPatchLibTorchSharp : Task
         bool needsStdCxx = stdcxx != null && !Contains(File.ReadAllBytes(stdcxx), Version);
         if (!needsStdCxx)
             Log.LogMessage(MessageImportance.Low, $"ClipUp: system libstdc++ ({stdcxx ?? "not found"}) needs no {Version} patch.");
-        string shim = "", scalarShim;
+        string shim = "", lateFree;
         try
         {
             EnsureTools(needsStdCxx);
             if (needsStdCxx) shim = BuildShim(ShimSource, ShimName);
-            scalarShim = BuildShim(ScalarShimSource, ScalarShimName);
+            lateFree = BuildShim(LateFreeShimSource, LateFreeShimName);
         }
         catch (Exception e) when (!needsStdCxx)
         {
-            // The Scalar fix closes a rare race; a machine without g++ or patchelf still runs, as before it.
-            Log.LogWarning($"ClipUp: the Scalar lifetime fix (environment.md) is not applied: {e.Message}");
+            // The late-free fix closes a race; a machine without g++ or patchelf still runs, as before it.
+            Log.LogWarning($"ClipUp: the finalizer fix (environment.md, \"Finalizers\") is not applied: {e.Message}");
             return true;
         }
         catch (Exception e) { Log.LogError(e.Message); return false; }
@@ -55,13 +57,16 @@ public class ClipUpPatchLibTorchSharp : Task
                 bool weakened = needsStdCxx && MarkVersionWeak(lib);
                 bool linked = needsStdCxx && AddNeeded(lib, ShimName);
                 if (needsStdCxx) File.Copy(shim, Path.Combine(Path.GetDirectoryName(lib)!, ShimName), overwrite: true);
+                // The tensor redirect first: a library that needs the shim must already have its original code
+                // under THSTensor_free, or the shim's THSTensor_dispose would free nothing.
+                bool redirected = RedirectSymbol(lib, DisposeTensor, FreeTensor);
                 bool hidden = HideDefinedSymbol(lib, DisposeScalar);
-                bool linkedScalar = AddNeeded(lib, ScalarShimName);
-                File.Copy(scalarShim, Path.Combine(Path.GetDirectoryName(lib)!, ScalarShimName), overwrite: true);
+                bool linkedLate = AddNeeded(lib, LateFreeShimName);
+                File.Copy(lateFree, Path.Combine(Path.GetDirectoryName(lib)!, LateFreeShimName), overwrite: true);
                 if (weakened || linked)
                     Log.LogMessage(MessageImportance.Normal, $"ClipUp: patched {lib} for {stdcxx} (no {Version}).");
-                if (hidden || linkedScalar)
-                    Log.LogMessage(MessageImportance.Normal, $"ClipUp: {lib} frees Scalars late ({ScalarShimName}).");
+                if (redirected || hidden || linkedLate)
+                    Log.LogMessage(MessageImportance.Normal, $"ClipUp: {lib} frees what finalizers dispose late ({LateFreeShimName}).");
             }
             catch (Exception e)
             {
@@ -80,23 +85,48 @@ public class ClipUpPatchLibTorchSharp : Task
     static bool HideDefinedSymbol(string lib, string symbol)
     {
         var b = ReadElf(lib);
+        int sym = DynamicSymbol(b, symbol);
+        if (BitConverter.ToUInt16(b, sym + 6) == 0) return false;                     // already undefined
+        Undefine(b, sym);
+        WriteElf(lib, b);
+        return true;
+    }
+
+    /// <summary>
+    /// Points <paramref name="alias"/> (st_value, st_size, st_shndx) at <paramref name="symbol"/>'s code, then hides
+    /// <paramref name="symbol"/> as <see cref="HideDefinedSymbol"/> does: the shim that now defines the symbol reaches
+    /// the original code through the alias. Returns false if it was already done.
+    /// </summary>
+    static bool RedirectSymbol(string lib, string symbol, string alias)
+    {
+        var b = ReadElf(lib);
+        int from = DynamicSymbol(b, symbol), to = DynamicSymbol(b, alias);
+        if (BitConverter.ToUInt16(b, from + 6) == 0) return false;                    // already redirected
+        Array.Copy(b, from + 6, b, to + 6, 2 + 8 + 8);                                // st_shndx, st_value, st_size
+        Undefine(b, from);
+        WriteElf(lib, b);
+        return true;
+    }
+
+    /// File offset of the .dynsym entry named <paramref name="symbol"/>.
+    static int DynamicSymbol(byte[] b, string symbol)
+    {
         foreach (int sh in SectionHeaders(b, ShtDynsym))
         {
             int offset = checked((int)BitConverter.ToUInt64(b, sh + 24)), size = checked((int)BitConverter.ToUInt64(b, sh + 32));
             int entsize = Math.Max(24, (int)BitConverter.ToUInt64(b, sh + 56));
             int strtab = LinkedStringTable(b, sh);
             for (int sym = offset; sym + 24 <= offset + size; sym += entsize)
-            {
-                if (CString(b, strtab + (int)BitConverter.ToUInt32(b, sym)) != symbol) continue;
-                if (BitConverter.ToUInt16(b, sym + 6) == 0) return false;             // already undefined
-                BitConverter.GetBytes((ushort)0).CopyTo(b, sym + 6);                  // st_shndx
-                BitConverter.GetBytes(0UL).CopyTo(b, sym + 8);                        // st_value
-                BitConverter.GetBytes(0UL).CopyTo(b, sym + 16);                       // st_size
-                WriteElf(lib, b);
-                return true;
-            }
+                if (CString(b, strtab + (int)BitConverter.ToUInt32(b, sym)) == symbol) return sym;
         }
         throw new InvalidDataException($"no dynamic symbol {symbol}: not the TorchSharp native library this fix was written for");
+    }
+
+    static void Undefine(byte[] b, int sym)
+    {
+        BitConverter.GetBytes((ushort)0).CopyTo(b, sym + 6);                          // st_shndx
+        BitConverter.GetBytes(0UL).CopyTo(b, sym + 8);                                // st_value
+        BitConverter.GetBytes(0UL).CopyTo(b, sym + 16);                               // st_size
     }
 
     static string? SystemLibStdCxx()

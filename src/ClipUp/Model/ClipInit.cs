@@ -19,12 +19,14 @@ public static class ClipInit
     public static void Apply(ClipModel model, long seed)
     {
         // `using`: TorchSharp hands libtorch a bare pointer, so an unreferenced Generator can be finalized during the
-        // last call that draws from it (environment.md, "Generators").
+        // last call that draws from it (environment.md, "Finalizers").
         using var g = new Generator((ulong)seed);
         using var _ = torch.no_grad();
         var t = model.Config.Text;
         var v = model.Config.Vision;
-        model.token_embedding.weight!.normal_(0, 0.02, g);
+        // nn.Embedding's weight getter makes a new wrapper on every call; `using` keeps it alive while normal_ draws into
+        // it (environment.md, "Finalizers").
+        using (var tokens = model.token_embedding.weight!) tokens.normal_(0, 0.02, g);
         model.positional_embedding.normal_(0, 0.01, g);
         model.text_projection.normal_(0, Math.Pow(t.Width, -0.5), g);
         InitTransformer(model.transformer, t.Width, t.Layers, g);

@@ -93,12 +93,12 @@ public sealed class SharedClipModel : ClipModelBase
 
     private void Initialize(long seed)
     {
-        using var g = new Generator((ulong)seed);   // alive until the last draw (environment.md, "Generators")
+        using var g = new Generator((ulong)seed);   // alive until the last draw (environment.md, "Finalizers")
         var v = config.Vision;
         double scale = Math.Pow(v.Width, -0.5);
         using var _ = torch.no_grad();
         // Tensor.normal_ draws from g; nn.init.normal_ (used by ClipInit) ignores its generator in TorchSharp 0.107.
-        token_embedding.weight!.normal_(0, 0.02, g);
+        using (var tokens = token_embedding.weight!) tokens.normal_(0, 0.02, g);   // a fresh wrapper: held (ClipInit)
         positional_embedding.normal_(0, 0.01, g);
         text_projection.normal_(0, scale, g);
         visual.class_embedding.normal_(0, scale, g);

@@ -30,7 +30,7 @@ public sealed class MoeMlp : nn.Module<Tensor, Tensor>, IModalityTagged, ITokenM
         Site = site;
         Config = config;
         Modality = site.Tower;
-        using var generator = new Generator((ulong)seed);   // alive until the last draw (environment.md, "Generators")
+        using var generator = new Generator((ulong)seed);   // alive until the last draw (environment.md, "Finalizers")
         experts = new Experts(config.NumExperts, site.Width, site.Hidden, site.Activation, site.Layers, generator);
         router = new TopKRouter(site.Width, config, seed ^ 0x5DEECE66DL);
         RegisterComponents();

@@ -34,7 +34,7 @@ public static class Upcycler
             SharedClipModel s => MoeModels.CreateShared(s.Config, moe, seed),
             _ => throw new ArgumentException($"cannot upcycle a {dense.GetType().Name}: expected a ClipModel or SharedClipModel"),
         };
-        using (var generator = new Generator((ulong)seed ^ 0xC0FFEEUL))   // alive until the last draw (environment.md, "Generators")
+        using (var generator = new Generator((ulong)seed ^ 0xC0FFEEUL))   // alive until the last draw (environment.md, "Finalizers")
             CopyWeights(dense, target, moe.ExpertInit, generator);
         var reference = dense.parameters().First();
         target.to(reference.dtype).to(reference.device);
