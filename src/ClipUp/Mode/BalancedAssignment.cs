@@ -10,8 +10,7 @@ namespace ClipUp.Mode;
 /// <param name="Rounds">Auction rounds run.</param>
 /// <param name="FallbackPoints">Points placed by the greedy fallback after <c>maxRounds</c> (0 when the auction finished).</param>
 /// <param name="Epsilon">The bid increment ε used (cost units): the total cost is within N·ε of the optimum when FallbackPoints is 0.</param>
-/// <param name="Prices">float [K]: each centre's final price, to warm-start the next solve on similar costs.</param>
-public sealed record BalancedAssignmentResult(Tensor Assignment, Tensor Capacities, int Rounds, long FallbackPoints, double Epsilon, Tensor Prices);
+public sealed record BalancedAssignmentResult(Tensor Assignment, Tensor Capacities, int Rounds, long FallbackPoints, double Epsilon);
 
 /// <summary>
 /// The balanced step of balanced k-means (Malinen &amp; Fränti 2014): assign N points to K centres so that every centre
@@ -32,11 +31,6 @@ public sealed record BalancedAssignmentResult(Tensor Assignment, Tensor Capaciti
 /// (default 1e-3, finer than the reference's 1/50). If <c>maxRounds</c> is reached, the remaining points take, one by one in
 /// order of their best cost, the cheapest centre with room: sizes stay exact but the N·ε bound no longer holds
 /// (<see cref="BalancedAssignmentResult.FallbackPoints"/> reports it).
-/// </para>
-/// <para>
-/// <b>Warm start.</b> The auction may start from any prices (Bertsekas 1988): the N·ε bound holds whatever they are, and
-/// prices near the equilibrium leave little to bid for. Balanced k-means passes each Lloyd iteration the prices of the
-/// previous one, whose costs differ only by how far the centres moved.
 /// </para>
 /// </summary>
 public static class BalancedAssignment
@@ -68,9 +62,7 @@ public static class BalancedAssignment
     /// <param name="capacities">int64 [K] summing to N, or null for <see cref="Capacities"/> of the argmin counts.</param>
     /// <param name="epsilonFraction">ε as a fraction of (max − min) of the costs.</param>
     /// <param name="maxRounds">Auction rounds before the greedy fallback.</param>
-    /// <param name="prices">float [K] starting prices (a previous result's <see cref="BalancedAssignmentResult.Prices"/>), or null for zeros.</param>
-    public static BalancedAssignmentResult Solve(Tensor costs, Tensor? capacities = null, double epsilonFraction = 1e-3, int maxRounds = 20_000,
-        Tensor? prices = null)
+    public static BalancedAssignmentResult Solve(Tensor costs, Tensor? capacities = null, double epsilonFraction = 1e-3, int maxRounds = 20_000)
     {
         if (costs.dim() != 2) throw new ArgumentException($"costs must be [N, K], got [{string.Join(", ", costs.shape)}]");
         if (!(epsilonFraction > 0)) throw new ArgumentOutOfRangeException(nameof(epsilonFraction), $"epsilonFraction {epsilonFraction} must be positive");
@@ -89,10 +81,7 @@ public static class BalancedAssignment
 
         var assign = full(n, -1L, ScalarType.Int64, device: device);
         var held = zeros(n, cost.dtype, device: device);      // the price each holder paid for its slot
-        if (prices is not null && (prices.dim() != 1 || prices.shape[0] != k))
-            throw new ArgumentException($"starting prices must be [{k}], got [{string.Join(", ", prices.shape)}]");
-        // The lowest kept bid of a full centre; while it has room, its starting price (0 when cold).
-        var price = prices?.to(cost.dtype, device).clone() ?? zeros(k, cost.dtype, device: device);
+        var price = zeros(k, cost.dtype, device: device);     // lowest kept bid of a full centre, 0 while it has room
         var rounds = 0;
         long fallback = 0;
         for (; ; rounds++)
@@ -145,8 +134,7 @@ public static class BalancedAssignment
             var lowestKept = sortedBid.index_select(0, (starts + cap - 1).clamp(0, sortedBid.shape[0] - 1));
             price.copy_(where(isFull, lowestKept, price));
         }
-        return new BalancedAssignmentResult(assign.MoveToOuterDisposeScope(), cap.MoveToOuterDisposeScope(), rounds, fallback, eps,
-            price.MoveToOuterDisposeScope());
+        return new BalancedAssignmentResult(assign.MoveToOuterDisposeScope(), cap.MoveToOuterDisposeScope(), rounds, fallback, eps);
     }
 
     /// <summary>Places the still-unassigned points, cheapest first, on their cheapest centre that has room.</summary>

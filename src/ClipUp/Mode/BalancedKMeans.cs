@@ -77,7 +77,6 @@ public static class BalancedKMeans
             throw new ArgumentException($"initial centres must be [{options.Clusters}, {x.shape[1]}], got [{string.Join(", ", centres.shape)}]");
 
         Tensor assignment = null!;
-        Tensor? prices = null;   // the auction's prices, carried from one Lloyd iteration to the next (warm start)
         double inertia = 0;
         var iterations = 0;
         var converged = false;
@@ -88,10 +87,7 @@ public static class BalancedKMeans
             if (options.Balanced)
             {
                 var d2 = Distances.SquaredEuclidean(x, centres);                              // [N, K]
-                var solved = BalancedAssignment.Solve(d2, epsilonFraction: options.AuctionEpsilon, prices: prices);
-                a = solved.Assignment;
-                prices?.Dispose();
-                prices = solved.Prices.MoveToOuterDisposeScope();
+                a = BalancedAssignment.Solve(d2, epsilonFraction: options.AuctionEpsilon).Assignment;
                 inertia = d2.gather(1, a.unsqueeze(1)).sum().item<float>();
             }
             else
