@@ -28,7 +28,7 @@ public sealed record BalancedAssignmentResult(Tensor Assignment, Tensor Capaciti
 /// has a bidder, so its sizes are only approximately ⌊N/K⌋ (the MoDE paper notes the result "does not enforce strict
 /// balance"). Here the sizes are exact: ⌊N/K⌋ for every centre, plus one for the N mod K centres that most points prefer
 /// (largest unconstrained nearest-centre counts, lower index on ties), so max − min ≤ 1. ε is a fraction of the cost range
-/// (default 1e-3, finer than the reference's 1/50). If <c>maxRounds</c> is reached, the remaining points take, one by one in
+/// (default 1e-3 here; balanced k-means passes the reference's 1/50, see <see cref="KMeansOptions.AuctionEpsilon"/>). If <c>maxRounds</c> is reached, the remaining points take, one by one in
 /// order of their best cost, the cheapest centre with room: sizes stay exact but the N·ε bound no longer holds
 /// (<see cref="BalancedAssignmentResult.FallbackPoints"/> reports it).
 /// </para>
@@ -62,7 +62,10 @@ public static class BalancedAssignment
     /// <param name="capacities">int64 [K] summing to N, or null for <see cref="Capacities"/> of the argmin counts.</param>
     /// <param name="epsilonFraction">ε as a fraction of (max − min) of the costs.</param>
     /// <param name="maxRounds">Auction rounds before the greedy fallback.</param>
-    public static BalancedAssignmentResult Solve(Tensor costs, Tensor? capacities = null, double epsilonFraction = 1e-3, int maxRounds = 20_000)
+    /// <param name="arrayRoundsBelow">On the CPU, once at most this many points are unassigned, the rounds continue on
+    /// arrays (<see cref="AuctionEndGame"/>: the same rounds, far cheaper when few points bid); 0 keeps every round on tensors.</param>
+    public static BalancedAssignmentResult Solve(Tensor costs, Tensor? capacities = null, double epsilonFraction = 1e-3, int maxRounds = 20_000,
+        int arrayRoundsBelow = DefaultArrayRoundsBelow)
     {
         if (costs.dim() != 2) throw new ArgumentException($"costs must be [N, K], got [{string.Join(", ", costs.shape)}]");
         if (!(epsilonFraction > 0)) throw new ArgumentOutOfRangeException(nameof(epsilonFraction), $"epsilonFraction {epsilonFraction} must be positive");
@@ -89,6 +92,11 @@ public static class BalancedAssignment
             using var scope = NewDisposeScope();
             var unassigned = (assign < 0).nonzero().squeeze(1);
             if (unassigned.shape[0] == 0) break;
+            if (unassigned.shape[0] <= arrayRoundsBelow && device.type == DeviceType.CPU && rounds < maxRounds)
+            {
+                rounds = FinishOnArrays(cost, cap, assign, held, price, eps, rounds, maxRounds);
+                continue;   // the loop's check: all assigned, or the fallback places what is left
+            }
             if (rounds >= maxRounds)
             {
                 fallback = unassigned.shape[0];
@@ -135,6 +143,26 @@ public static class BalancedAssignment
             price.copy_(where(isFull, lowestKept, price));
         }
         return new BalancedAssignmentResult(assign.MoveToOuterDisposeScope(), cap.MoveToOuterDisposeScope(), rounds, fallback, eps);
+    }
+
+    /// <summary>The default of Solve's arrayRoundsBelow.</summary>
+    public const int DefaultArrayRoundsBelow = 4096;
+
+    /// <summary>Runs <see cref="AuctionEndGame"/> from the tensors' state and writes its state back; returns the rounds.</summary>
+    private static int FinishOnArrays(Tensor cost, Tensor cap, Tensor assign, Tensor held, Tensor price, double eps, int rounds, int maxRounds)
+    {
+        var (n, k) = ((int)cost.shape[0], (int)cost.shape[1]);
+        var a = assign.data<long>().ToArray();
+        var h = held.to(ScalarType.Float32).data<float>().ToArray();
+        var p = price.to(ScalarType.Float32).data<float>().ToArray();
+        var game = new AuctionEndGame(cost.to(ScalarType.Float32).contiguous().data<float>().ToArray(), n, k, a, h, p,
+            cap.data<long>().ToArray(), eps);
+        rounds = game.Run(rounds, maxRounds);
+        assign.copy_(tensor(a));
+        held.copy_(tensor(h));
+        price.copy_(tensor(p));
+        // The caller's `for` adds one for the round it would have run; Run already counted its own.
+        return rounds - 1;
     }
 
     /// <summary>Places the still-unassigned points, cheapest first, on their cheapest centre that has room.</summary>

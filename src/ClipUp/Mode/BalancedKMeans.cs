@@ -23,9 +23,11 @@ public enum KMeansInit
 /// <param name="MaxIterations">Lloyd iterations per fit batch.</param>
 /// <param name="Tolerance">Stop when the squared sum of centre shifts falls below this.</param>
 /// <param name="Init">First centres.</param>
-/// <param name="AuctionEpsilon">ε of the balanced auction, as a fraction of the distance range.</param>
+/// <param name="AuctionEpsilon">ε of the balanced auction, as a fraction of the distance range: the reference's
+/// (max − min)/50 (auction_lap). A finer 1e-3 took 12–35 s per Lloyd iteration on the cpu profile's 73k captions into
+/// 1,024 clusters (2 cores) and hit the 20,000-round cap; 1/50 took 4–6 s.</param>
 public sealed record KMeansOptions(int Clusters, bool Balanced = true, int MaxIterations = 50, double Tolerance = 1e-3,
-    KMeansInit Init = KMeansInit.RandomPoints, double AuctionEpsilon = 1e-3)
+    KMeansInit Init = KMeansInit.RandomPoints, double AuctionEpsilon = 0.02)
 {
     public void Validate()
     {

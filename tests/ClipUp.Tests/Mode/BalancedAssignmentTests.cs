@@ -73,8 +73,10 @@ public class BalancedAssignmentTests
         Assert.Equal([5L, 5, 5, 5], bincount(r.Assignment, minlength: 4).data<long>().ToArray());
     }
 
-    [Fact]
-    public void TheAuctionMatchesThePyTorchReferenceOnAFixedMatrix()
+    [Theory]
+    [InlineData(0)]                                          // every round on tensors
+    [InlineData(BalancedAssignment.DefaultArrayRoundsBelow)] // every round on arrays (60 points)
+    public void TheAuctionMatchesThePyTorchReferenceOnAFixedMatrix(int arrayRoundsBelow)
     {
         // Golden value: `/usr/bin/python3 bench/reference/kmeans_reference.py --parity` (torch 1.13, CPU), which runs the
         // same auction on cost[i, c] = 1 + sin(1.3 i + 0.7 c) in float32, 60 points, 7 centres (capacities 9 or 8).
@@ -86,9 +88,32 @@ public class BalancedAssignmentTests
         var costs = new float[60 * 7];
         for (var i = 0; i < 60; i++)
             for (var c = 0; c < 7; c++) costs[i * 7 + c] = (float)(1.0 + Math.Sin(1.3 * i + 0.7 * c));
-        var r = BalancedAssignment.Solve(tensor(costs, [60, 7]));
+        var r = BalancedAssignment.Solve(tensor(costs, [60, 7]), arrayRoundsBelow: arrayRoundsBelow);
         Assert.Equal(expected, r.Assignment.data<long>().ToArray());
         Assert.Equal(30, r.Rounds);
+    }
+
+    [Theory]
+    [InlineData(1, 3000, 64)]
+    [InlineData(2, 1001, 7)]
+    public void TheArrayEndGameGivesTheSameAssignmentAsTensorRounds(int seed, int points, int centres)
+    {
+        var g = new Generator((ulong)seed);
+        var costs = rand(points, centres, generator: g);
+        var tensors = BalancedAssignment.Solve(costs, arrayRoundsBelow: 0);
+        var arrays = BalancedAssignment.Solve(costs, arrayRoundsBelow: points / 2);
+        Assert.Equal(tensors.Assignment.data<long>().ToArray(), arrays.Assignment.data<long>().ToArray());
+        Assert.Equal(tensors.Rounds, arrays.Rounds);
+    }
+
+    [Fact]
+    public void TheArrayEndGameStopsAtMaxRoundsAndTheFallbackFillsExactly()
+    {
+        var g = new Generator(9);
+        var r = BalancedAssignment.Solve(rand(400, 16, generator: g), maxRounds: 3, arrayRoundsBelow: 400);
+        Assert.Equal(3, r.Rounds);
+        Assert.True(r.FallbackPoints > 0);
+        Assert.Equal(Enumerable.Repeat(25L, 16), bincount(r.Assignment, minlength: 16).data<long>().ToArray());
     }
 
     [Fact]
