@@ -59,7 +59,7 @@ public class ClipUpPatchLibTorchSharp : Task
                 if (needsStdCxx) File.Copy(shim, Path.Combine(Path.GetDirectoryName(lib)!, ShimName), overwrite: true);
                 // The tensor redirect first: a library that needs the shim must already have its original code
                 // under THSTensor_free, or the shim's THSTensor_dispose would free nothing.
-                bool redirected = RedirectSymbol(lib, DisposeTensor, FreeTensor);
+                bool redirected = HideDefinedSymbol(lib, DisposeTensor, keepAs: FreeTensor);
                 bool hidden = HideDefinedSymbol(lib, DisposeScalar);
                 bool linkedLate = AddNeeded(lib, LateFreeShimName);
                 File.Copy(lateFree, Path.Combine(Path.GetDirectoryName(lib)!, LateFreeShimName), overwrite: true);
@@ -80,30 +80,19 @@ public class ClipUpPatchLibTorchSharp : Task
     /// <summary>
     /// Turns the library's own definition of <paramref name="symbol"/> into an undefined entry (st_shndx = SHN_UNDEF,
     /// st_value = 0): the dynamic linker then skips it and finds the definition in a library it depends on. Nothing in
-    /// the library calls it, so no relocation refers to it. Returns false if it was already hidden.
+    /// the library calls it, so no relocation refers to it. With <paramref name="keepAs"/>, that export first takes over
+    /// the symbol's st_shndx, st_value and st_size, so the shim that now defines the symbol can still reach the original
+    /// code. Returns false if it was already hidden.
     /// </summary>
-    static bool HideDefinedSymbol(string lib, string symbol)
+    static bool HideDefinedSymbol(string lib, string symbol, string? keepAs = null)
     {
         var b = ReadElf(lib);
         int sym = DynamicSymbol(b, symbol);
         if (BitConverter.ToUInt16(b, sym + 6) == 0) return false;                     // already undefined
-        Undefine(b, sym);
-        WriteElf(lib, b);
-        return true;
-    }
-
-    /// <summary>
-    /// Points <paramref name="alias"/> (st_value, st_size, st_shndx) at <paramref name="symbol"/>'s code, then hides
-    /// <paramref name="symbol"/> as <see cref="HideDefinedSymbol"/> does: the shim that now defines the symbol reaches
-    /// the original code through the alias. Returns false if it was already done.
-    /// </summary>
-    static bool RedirectSymbol(string lib, string symbol, string alias)
-    {
-        var b = ReadElf(lib);
-        int from = DynamicSymbol(b, symbol), to = DynamicSymbol(b, alias);
-        if (BitConverter.ToUInt16(b, from + 6) == 0) return false;                    // already redirected
-        Array.Copy(b, from + 6, b, to + 6, 2 + 8 + 8);                                // st_shndx, st_value, st_size
-        Undefine(b, from);
+        if (keepAs != null) Array.Copy(b, sym + 6, b, DynamicSymbol(b, keepAs) + 6, 2 + 8 + 8);
+        BitConverter.GetBytes((ushort)0).CopyTo(b, sym + 6);                          // st_shndx
+        BitConverter.GetBytes(0UL).CopyTo(b, sym + 8);                                // st_value
+        BitConverter.GetBytes(0UL).CopyTo(b, sym + 16);                               // st_size
         WriteElf(lib, b);
         return true;
     }
@@ -120,13 +109,6 @@ public class ClipUpPatchLibTorchSharp : Task
                 if (CString(b, strtab + (int)BitConverter.ToUInt32(b, sym)) == symbol) return sym;
         }
         throw new InvalidDataException($"no dynamic symbol {symbol}: not the TorchSharp native library this fix was written for");
-    }
-
-    static void Undefine(byte[] b, int sym)
-    {
-        BitConverter.GetBytes((ushort)0).CopyTo(b, sym + 6);                          // st_shndx
-        BitConverter.GetBytes(0UL).CopyTo(b, sym + 8);                                // st_value
-        BitConverter.GetBytes(0UL).CopyTo(b, sym + 16);                               // st_size
     }
 
     static string? SystemLibStdCxx()

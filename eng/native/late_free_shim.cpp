@@ -18,6 +18,7 @@
 #include <mutex>
 #include <new>
 #include <pthread.h>
+#include <vector>
 
 extern "C" void THSTensor_free(void* tensor);   // libLibTorchSharp's original THSTensor_dispose (re-pointed by the build)
 
@@ -34,7 +35,8 @@ std::mutex lock;
 // Never destroyed: finalizers may still run while the process exits.
 std::deque<Pending>& pending = *new std::deque<Pending>();
 
-bool OnFinalizerThread() {
+// Whether this free waits: it comes from the finalizer thread and CLIPUP_FREE_LATE is not 0.
+bool FreesLate() {
     static const bool enabled = [] {
         const char* setting = std::getenv("CLIPUP_FREE_LATE");
         return setting == nullptr || std::strcmp(setting, "0") != 0;
@@ -49,7 +51,7 @@ bool OnFinalizerThread() {
 
 void FreeLate(void* pointer, void (*free)(void*)) {
     const auto now = std::chrono::steady_clock::now();
-    std::deque<Pending> due;
+    std::vector<Pending> due;   // empty on most calls, and then it allocates nothing (a deque would)
     {
         std::lock_guard<std::mutex> guard(lock);
         pending.push_back({pointer, free, now});
@@ -68,12 +70,12 @@ void DeleteScalar(void* scalar) { ::operator delete(scalar); }
 
 extern "C" __attribute__((visibility("default"))) void THSTensor_dispose(void* tensor) {
     if (tensor == nullptr) return;
-    if (OnFinalizerThread()) FreeLate(tensor, THSTensor_free);
+    if (FreesLate()) FreeLate(tensor, THSTensor_free);
     else THSTensor_free(tensor);
 }
 
 extern "C" __attribute__((visibility("default"))) void THSTorch_dispose_scalar(void* scalar) {
     if (scalar == nullptr) return;
-    if (OnFinalizerThread()) FreeLate(scalar, DeleteScalar);
+    if (FreesLate()) FreeLate(scalar, DeleteScalar);
     else DeleteScalar(scalar);
 }

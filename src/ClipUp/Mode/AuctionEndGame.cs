@@ -34,6 +34,7 @@ internal sealed class AuctionEndGame
         for (var i = 0; i < n; i++) if (assign[i] < 0) unassigned.Add(i);
         var evicted = new List<int>();
         var bidders = new List<(int Point, float Bid)>[k];
+        for (var c = 0; c < k; c++) bidders[c] = [];
         var targeted = new List<int>();
         for (; rounds < maxRounds; rounds++)
         {
@@ -42,7 +43,6 @@ internal sealed class AuctionEndGame
             foreach (var u in unassigned)
             {
                 var (target, bid) = Bid(u);
-                if (bidders[target] is null) bidders[target] = [];
                 if (bidders[target].Count == 0) targeted.Add(target);
                 bidders[target].Add((u, bid));
             }
