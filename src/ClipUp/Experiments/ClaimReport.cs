@@ -64,6 +64,15 @@ public static class ClaimReport
         return sb.ToString();
     }
 
+    /// <summary>claim, variant − baseline, metric, difference [95% CI], seeds, status: the markdown table's rows as a DataFrame, for notebooks.</summary>
+    public static Microsoft.Data.Analysis.DataFrame ToDataFrame(IReadOnlyList<ClaimResult> rows) => new(
+        new Microsoft.Data.Analysis.StringDataFrameColumn("claim", rows.Select(r => r.Claim.Id)),
+        new Microsoft.Data.Analysis.StringDataFrameColumn("variant − baseline", rows.Select(r => $"{r.Claim.Variant} − {r.Claim.Baseline}")),
+        new Microsoft.Data.Analysis.StringDataFrameColumn("metric", rows.Select(r => ItemMetrics.Titles.GetValueOrDefault(r.Metric, r.Metric))),
+        new Microsoft.Data.Analysis.StringDataFrameColumn("difference [95% CI]", rows.Select(r => r.Interval is { } i ? Format(i) : "–")),
+        new Microsoft.Data.Analysis.Int32DataFrameColumn("seeds", rows.Select(r => r.Interval?.Seeds ?? 0)),
+        new Microsoft.Data.Analysis.StringDataFrameColumn("status", rows.Select(r => r.Status?.Word() ?? "not run")));
+
     /// <summary>
     /// A rerun against committed results: for each claim and metric, whether the rerun's mean difference falls inside the
     /// committed interval (what "reproduces within the intervals" means for a user who reran an experiment elsewhere).
@@ -87,10 +96,19 @@ public static class ClaimReport
     /// The claims' differences on one metric as points with their 95% intervals as error bars and a zero line: a claim
     /// holds where its whole bar lies right of zero (for a claim that the variant is better).
     /// </summary>
-    public static GenericChart Chart(IReadOnlyList<ClaimResult> rows, string metric, string profile)
+    public static GenericChart Chart(IReadOnlyList<ClaimResult> rows, string metric, string profile) => Chart(rows, [metric], profile);
+
+    /// <summary>
+    /// The same chart over several metrics, one row per claim and metric (MoDE's claims are decided on retrieval and
+    /// three zero-shot tasks): each label names its metric when there is more than one.
+    /// </summary>
+    public static GenericChart Chart(IReadOnlyList<ClaimResult> rows, IReadOnlyList<string> metrics, string profile)
     {
-        var shown = rows.Where(r => r.Metric == metric && r.Interval is not null).ToList();
-        var labels = shown.Select(r => $"{r.Claim.Id}: {r.Claim.Variant} − {r.Claim.Baseline} ({r.Status!.Value.Word()})").ToList();
+        var shown = rows.Where(r => metrics.Contains(r.Metric) && r.Interval is not null)
+            .OrderBy(r => r.Claim.Id, StringComparer.Ordinal).ThenBy(r => IndexOf(metrics, r.Metric)).ToList();
+        string Title(string m) => ItemMetrics.Titles.GetValueOrDefault(m, m);
+        var labels = shown.Select(r => $"{r.Claim.Id}: {r.Claim.Variant} − {r.Claim.Baseline}" + (metrics.Count > 1 ? $" · {Short(Title(r.Metric))}" : "")
+            + $" ({r.Status!.Value.Word()})").ToList();
         var means = shown.Select(r => r.Interval!.Mean).ToList();
         var point = CSharpChart.Point<double, string, string>(x: means, y: labels, Name: "difference");
         var errors = new Dictionary<string, object>
@@ -101,11 +119,20 @@ public static class ClaimReport
         };
         point = GenericChart.mapTrace(Microsoft.FSharp.Core.FuncConvert.FromFunc<Trace, Trace>(t => { t.SetProperty("error_x", errors); return t; }), point);
         var chart = Charts.Layout(point, $"Paired difference variant − baseline, 95% interval ({profile} profile)",
-            $"{ItemMetrics.Titles.GetValueOrDefault(metric, metric)}: difference in points", "claim", height: 120 + 40 * Math.Max(1, shown.Count));
+            metrics.Count == 1 ? $"{Title(metrics[0])}: difference in points" : "difference in points", "claim", height: 120 + 40 * Math.Max(1, shown.Count));
         var layout = GenericChart.getLayout(chart);
         layout.SetProperty("shapes", new[] { new Dictionary<string, object> { ["type"] = "line", ["x0"] = 0, ["x1"] = 0, ["yref"] = "paper", ["y0"] = 0, ["y1"] = 1,
             ["line"] = new Dictionary<string, object> { ["dash"] = "dot", ["color"] = "grey" } } });
-        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 320 });
+        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = metrics.Count > 1 ? 460 : 320 });
         return chart;
     }
+
+    private static int IndexOf(IReadOnlyList<string> list, string item)
+    {
+        for (var i = 0; i < list.Count; i++) if (list[i] == item) return i;
+        return -1;
+    }
+
+    // "mean retrieval recall (T→I and I→T R@1/5/10)" → "mean retrieval recall": labels sit beside the chart, keep them short.
+    private static string Short(string title) => title.IndexOf(" (T→I", StringComparison.Ordinal) is var i and > 0 ? title[..i] : title;
 }

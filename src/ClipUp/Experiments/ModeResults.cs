@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using ClipUp.Stats;
 using Microsoft.Data.Analysis;
 
 namespace ClipUp.Experiments;
@@ -18,6 +19,9 @@ public sealed record ModeResultRow(string Variant, string Description, string Me
     /// <summary>Retrieval recall averaged over tasks.</summary>
     public double MeanRetrieval => RetrievalMean.Count == 0 ? double.NaN : RetrievalMean.Values.Average(v => v.Mean);
 }
+
+/// <summary>p(expert | task) under one routing formula (paper, code; for retrieval the collection or mean per-query weights), mean over seeds.</summary>
+public sealed record ModeRoutingWeights(string Task, string Formula, IReadOnlyList<double> Mean, int Seeds);
 
 /// <summary>Per-task tables of MoDE experiment results, for the notebooks (14–16) and reports.</summary>
 public static class ModeResults
@@ -56,6 +60,73 @@ public static class ModeResults
         columns.Add(new DoubleDataFrameColumn("inference FLOPs ×", rows.Select(r => Math.Round(r.InferenceRatio, 2))));
         columns.Add(new StringDataFrameColumn("domain ARI", rows.Select(r => r.DomainAri is { } a ? a.ToString("F2", CultureInfo.InvariantCulture) : "–")));
         return new DataFrame(columns);
+    }
+
+    /// <summary>
+    /// What a MoDE notebook shows beside the smoke run it trains itself: for each other profile with results committed
+    /// under results/&lt;experiment&gt;/&lt;profile&gt;/ (cpu, full), a line naming the profile, its seeds and setting, the
+    /// per-task table (mean ± std over seeds), and the experiment's claims as paired differences with 95% intervals
+    /// (a table and a chart with error bars); or one line saying how to produce them.
+    /// </summary>
+    public static IReadOnlyList<object> CommittedSection(ModeExperimentSpec spec, string resultsRoot)
+    {
+        var shown = new List<object>();
+        foreach (var profile in CommittedProfiles(resultsRoot, spec.Name))
+        {
+            var dir = spec.ResultsDir(resultsRoot, profile);
+            var rows = Load(spec, dir);
+            if (rows.Count == 0) continue;
+            var setting = ModeExperimentCatalog.Profiles.TryGetValue(profile, out var p) ? $": {p.Description}" : "";
+            shown.Add($"{spec.Name}, {profile} profile, committed results/{spec.Name}/{profile}/ ({rows.Max(r => r.Seeds)} seeds, mean ± std over seeds){setting}");
+            shown.Add(ToDataFrame(rows));
+            var claims = ClaimReport.Evaluate(dir, ClaimCatalog.For(spec.Name));
+            if (!claims.Any(c => c.Interval is not null)) continue;
+            shown.Add(ClaimReport.ToDataFrame(claims.Where(c => c.Interval is not null).ToList()));
+            shown.Add(ClaimReport.Chart(claims, claims.Select(c => c.Metric).Distinct().ToList(), profile));
+        }
+        if (shown.Count == 0)
+            shown.Add($"{spec.Name}: no results committed beyond smoke (results/{spec.Name}/ has no cpu or full folder with results): " +
+                $"`clipup experiment run {spec.Name} --profile cpu` (2 CPU cores) or `--profile full` (one GPU) writes them.");
+        return shown;
+    }
+
+    /// <summary>
+    /// One line for a notebook's answer: each committed profile's claims of this experiment on mean retrieval recall,
+    /// "cpu profile (3 seeds): e1 mode-2 − dense −0.06 [−0.30, +0.19], inconclusive"; empty when nothing is committed.
+    /// </summary>
+    public static string CommittedVerdict(ModeExperimentSpec spec, string resultsRoot) =>
+        string.Join(" ", CommittedProfiles(resultsRoot, spec.Name).Select(profile =>
+        {
+            var claims = ClaimReport.Evaluate(spec.ResultsDir(resultsRoot, profile), ClaimCatalog.For(spec.Name), ["retrieval.mean_recall"])
+                .Where(c => c.Interval is not null).ToList();
+            return claims.Count == 0 ? "" : $"{profile} profile ({claims.Max(c => c.Interval!.Seeds)} seeds), mean retrieval recall: " +
+                string.Join("; ", claims.Select(c => $"{c.Claim.Id} {c.Claim.Variant} − {c.Claim.Baseline} {ClaimReport.Format(c.Interval!)} points, {c.Status!.Value.Word()}")) + ".";
+        }).Where(line => line.Length > 0));
+
+    /// <summary>
+    /// The routing weights p(expert | task) a variant's result files hold (<c>routing_weights</c>: per task, per
+    /// formula), averaged over seeds; in the first file's task and formula order.
+    /// </summary>
+    public static IReadOnlyList<ModeRoutingWeights> RoutingWeights(string dir, string variant)
+    {
+        var files = ExperimentReport.Load(dir).Where(f => (string?)f["variant"] == variant && f["routing_weights"] is JsonObject).ToList();
+        if (files.Count == 0) return [];
+        var keys = files[0]["routing_weights"]!.AsObject().SelectMany(t => t.Value!.AsObject().Select(f => (Task: t.Key, Formula: f.Key))).ToList();
+        return keys.Select(k =>
+        {
+            var seeds = files.Select(r => r["routing_weights"]?[k.Task]?[k.Formula]?.AsArray().Select(x => (double)x!).ToArray()).OfType<double[]>().ToList();
+            return new ModeRoutingWeights(k.Task, k.Formula, Enumerable.Range(0, seeds[0].Length).Select(e => seeds.Average(w => w[e])).ToArray(), seeds.Count);
+        }).ToList();
+    }
+
+    /// <summary>Profiles other than smoke with result files under results/&lt;experiment&gt;/, cpu before full.</summary>
+    public static IReadOnlyList<string> CommittedProfiles(string resultsRoot, string experiment)
+    {
+        var dir = Path.Combine(resultsRoot, experiment);
+        if (!Directory.Exists(dir)) return [];
+        return Directory.GetDirectories(dir).Select(Path.GetFileName).OfType<string>()
+            .Where(p => p != "smoke" && Directory.EnumerateFiles(Path.Combine(dir, p), "*-seed*.json").Any())
+            .Order(StringComparer.Ordinal).ToList();
     }
 
     private static Dictionary<string, (double, double)> PerTask(IReadOnlyList<JsonObject> runs, string key, string method, Func<JsonNode, double> score)

@@ -1,3 +1,4 @@
+using Microsoft.Data.Analysis;
 using System.Text.Json.Nodes;
 using ClipUp.Experiments;
 using ClipUp.Stats;
@@ -131,6 +132,21 @@ public sealed class ModeCpuProfileTests : IDisposable
         var e3 = ClaimReport.Evaluate(routing.ResultsDir(results, "cpu"), ClaimCatalog.For("mode-routing"));
         Assert.All(e3, c => Assert.NotNull(c.Status));
         Assert.Contains("| e3:", ClaimReport.Markdown("cpu", e3));
+
+        // What notebooks 12–16 show beside their own smoke runs: the committed profile's table, its claims with intervals, a chart.
+        var section = ModeResults.CommittedSection(routing, results);
+        Assert.StartsWith("mode-routing, cpu profile", Assert.IsType<string>(section[0]));
+        Assert.Equal(["code", "uniform"], Assert.IsType<DataFrame>(section[1])["variant"].Cast<string>());
+        var claimTable = Assert.IsType<DataFrame>(section[2]);
+        Assert.Equal(ClaimCatalog.ModeMetrics.Count, claimTable.Rows.Count);                   // e3 on every metric
+        Assert.Equal(e3.Select(c => c.Status!.Value.Word()), claimTable["status"].Cast<string>());
+        Assert.IsAssignableFrom<Plotly.NET.GenericChart>(section[3]);
+        Assert.Contains("no results committed", Assert.IsType<string>(Assert.Single(ModeResults.CommittedSection(ModeExperimentCatalog.Get("mode-ooc"), results))));
+
+        Assert.Contains("cpu profile (2 seeds), mean retrieval recall: e3 code − uniform", ModeResults.CommittedVerdict(routing, results));
+        var weights = ModeResults.RoutingWeights(routing.ResultsDir(results, "cpu"), "code");
+        Assert.Contains(weights, w => w.Task == "cifar10" && w.Formula == "paper");
+        Assert.All(weights, w => { Assert.Equal(2, w.Seeds); Assert.Equal(2, w.Mean.Count); Assert.Equal(1.0, w.Mean.Sum(), 4); });
 
         // Resumable: a second call finds every result and trains nothing.
         Assert.Empty(ModeExperimentRunner.Plan(experts, "cpu", Reduced(), results, only: ["dense", "mode-2"], runsRoot: runs));
