@@ -79,7 +79,7 @@ public static class ModeExperimentCatalog
         // The paper's 27/32 leaves each expert the last 250 steps of the cosine, where the rate is near zero: on the cpu
         // profile every arm stays within half a point of the seed. Half the budget gives experts room to specialise.
         ["cpu-long-experts"] = new("the cpu profile with the seed trained on half the budget (800 of 1,600 steps, not 27/32), so each expert and the dense continuation train 800 steps: a regime where experts can specialise, not the paper's split; 3 seeds", 3,
-            (seed, results) => Cpu(seed, results) with { SeedFraction = 0.5 }),
+            CpuLongExperts),
         ["full"] = new("ModeConfig.SharedMixture (Flickr8k + fashion, CIFAR-10 / articleType zero-shot), bf16 on one GPU, 3 seeds", 3, Full),
     };
 
@@ -157,6 +157,11 @@ public static class ModeExperimentCatalog
             },
         };
     }
+
+    public static ModeConfig CpuLongExperts(int seed, string resultsRoot) => CpuLongExperts(seed, resultsRoot, ExperimentData.Root());
+
+    /// <summary>The cpu profile with the seed on half the budget: experts and the dense continuation train 800 steps each.</summary>
+    public static ModeConfig CpuLongExperts(int seed, string resultsRoot, string data) => Cpu(seed, resultsRoot, data) with { SeedFraction = 0.5 };
 
     /// <summary>The paper-like mixture of the shared data (<see cref="ModeConfig.SharedMixture"/>) on one GPU in bf16.</summary>
     public static ModeConfig Full(int seed, string resultsRoot)

@@ -20,6 +20,15 @@ public sealed record ModeResultRow(string Variant, string Description, string Me
     public double MeanRetrieval => RetrievalMean.Count == 0 ? double.NaN : RetrievalMean.Values.Average(v => v.Mean);
 }
 
+/// <summary>One clustering of a MoDE run: n experts from m fine clusters, how pure each expert is in one domain, and its sizes.</summary>
+/// <param name="FirstSeenIn">The first experiment/variant whose results used it.</param>
+public sealed record ModeClusteringRow(int Experts, int FineClusters, string Embedder, double OutOfClusterRatio, double DomainAri,
+    double ExpertPurity, IReadOnlyList<long> Sizes, string FirstSeenIn)
+{
+    public bool SameClustering(ModeClusteringRow other) =>
+        Experts == other.Experts && FineClusters == other.FineClusters && Embedder == other.Embedder && OutOfClusterRatio == other.OutOfClusterRatio;
+}
+
 /// <summary>p(expert | task) under one routing formula (paper, code; for retrieval the collection or mean per-query weights), mean over seeds.</summary>
 public sealed record ModeRoutingWeights(string Task, string Formula, IReadOnlyList<double> Mean, int Seeds);
 
@@ -117,6 +126,24 @@ public static class ModeResults
             var seeds = files.Select(r => r["routing_weights"]?[k.Task]?[k.Formula]?.AsArray().Select(x => (double)x!).ToArray()).OfType<double[]>().ToList();
             return new ModeRoutingWeights(k.Task, k.Formula, Enumerable.Range(0, seeds[0].Length).Select(e => seeds.Average(w => w[e])).ToArray(), seeds.Count);
         }).ToList();
+    }
+
+    /// <summary>
+    /// The distinct clusterings behind a profile's committed MoDE results (seed 0's files; the TF-IDF clustering does not
+    /// depend on the training seed): experts n, fine clusters m, embedder, and how the experts match the data's domains.
+    /// </summary>
+    public static IReadOnlyList<ModeClusteringRow> Clusterings(string resultsRoot, string profile)
+    {
+        var rows = new List<ModeClusteringRow>();
+        foreach (var spec in ModeExperimentCatalog.All)
+            foreach (var f in ExperimentReport.Load(spec.ResultsDir(resultsRoot, profile)).Where(f => (int?)f["seed"] == 0))
+            {
+                if (f["clustering"] is not JsonObject c || c["domain_ari"] is null || (string?)f["split"] != "clusters") continue;
+                var row = new ModeClusteringRow((int)f["experts"]!, (int)f["fine_clusters"]!, (string)f["embedder"]!, (double)f["out_of_cluster_ratio"]!,
+                    (double)c["domain_ari"]!, (double)c["expert_purity"]!, c["sizes"]!.AsArray().Select(x => (long)x!).ToList(), $"{spec.Name}/{(string)f["variant"]!}");
+                if (!rows.Any(r => r.SameClustering(row))) rows.Add(row);
+            }
+        return rows.OrderBy(r => r.Experts).ThenBy(r => r.FineClusters).ToList();
     }
 
     /// <summary>Profiles other than smoke with result files under results/&lt;experiment&gt;/, cpu before full.</summary>

@@ -95,7 +95,14 @@ public static class BalancedAssignment
             if (unassigned.shape[0] <= arrayRoundsBelow && device.type == DeviceType.CPU && rounds < maxRounds)
             {
                 rounds = FinishOnArrays(cost, cap, assign, held, price, eps, rounds, maxRounds);
-                continue;   // the loop's check: all assigned, or the fallback places what is left
+                // The end game stops with every point placed, or at maxRounds: then the fallback places the rest.
+                var left = (assign < 0).nonzero().squeeze(1);
+                if (left.shape[0] > 0)
+                {
+                    fallback = left.shape[0];
+                    GreedyFill(cost, cap, assign, left);
+                }
+                break;
             }
             if (rounds >= maxRounds)
             {
@@ -161,8 +168,7 @@ public static class BalancedAssignment
         assign.copy_(tensor(a));
         held.copy_(tensor(h));
         price.copy_(tensor(p));
-        // The caller's `for` adds one for the round it would have run; Run already counted its own.
-        return rounds - 1;
+        return rounds;
     }
 
     /// <summary>Places the still-unassigned points, cheapest first, on their cheapest centre that has room.</summary>

@@ -46,6 +46,11 @@ public sealed class ModeCpuProfileTests : IDisposable
     {
         var config = ModeExperimentCatalog.Cpu(0, Path.Combine(dir, "results"), data).Validate();
         var clipUp = ExperimentCatalog.Profile("cpu");
+        // cpu-long-experts differs only in the split of the same budget: 800 seed steps, 800 for each expert.
+        var longer = ModeExperimentCatalog.CpuLongExperts(0, Path.Combine(dir, "results"), data);
+        Assert.Equal((1350, 250, 800, 800), (config.SeedSteps, config.ExpertSteps, longer.SeedSteps, longer.ExpertSteps));
+        Assert.Equal(config.Train, longer.Train);
+        Assert.Equal(config.Tables.Select(t => t.Path), longer.Tables.Select(t => t.Path));
 
         Assert.Equal(3, ModeExperimentCatalog.Profile("cpu").Seeds);
         Assert.Equal(["flickr8k", "fashion"], config.Tables.Select(t => t.DomainName));
@@ -136,7 +141,7 @@ public sealed class ModeCpuProfileTests : IDisposable
         // What notebooks 12–16 show beside their own smoke runs: the committed profile's table, its claims with intervals, a chart.
         var section = ModeResults.CommittedSection(routing, results);
         Assert.StartsWith("mode-routing, cpu profile", Assert.IsType<string>(section[0]));
-        Assert.Equal(["code", "uniform"], Assert.IsType<DataFrame>(section[1])["variant"].Cast<string>());
+        Assert.Equal(["uniform", "code"], Assert.IsType<DataFrame>(section[1])["variant"].Cast<string>());   // the spec's order
         var claimTable = Assert.IsType<DataFrame>(section[2]);
         Assert.Equal(ClaimCatalog.ModeMetrics.Count, claimTable.Rows.Count);                   // e3 on every metric
         Assert.Equal(e3.Select(c => c.Status!.Value.Word()), claimTable["status"].Cast<string>());
@@ -147,6 +152,12 @@ public sealed class ModeCpuProfileTests : IDisposable
         var weights = ModeResults.RoutingWeights(routing.ResultsDir(results, "cpu"), "code");
         Assert.Contains(weights, w => w.Task == "cifar10" && w.Formula == "paper");
         Assert.All(weights, w => { Assert.Equal(2, w.Seeds); Assert.Equal(2, w.Mean.Count); Assert.Equal(1.0, w.Mean.Sum(), 4); });
+
+        // mode-2 and the routing arms share one clustering; the notebooks list it once.
+        var clustering = Assert.Single(ModeResults.Clusterings(results, "cpu"));
+        Assert.Equal((2, "mode-experts/mode-2"), (clustering.Experts, clustering.FirstSeenIn));
+        Assert.Equal(2, clustering.Sizes.Count);
+        Assert.InRange(clustering.ExpertPurity, 0.5, 1.0);
 
         // Resumable: a second call finds every result and trains nothing.
         Assert.Empty(ModeExperimentRunner.Plan(experts, "cpu", Reduced(), results, only: ["dense", "mode-2"], runsRoot: runs));

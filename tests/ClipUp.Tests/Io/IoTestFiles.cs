@@ -3,16 +3,6 @@ using System.Text;
 
 namespace ClipUp.Tests.Io;
 
-/// <summary>A fresh temporary folder per test, deleted afterwards.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("clipup-io-").FullName;
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-}
-
 internal static class RawSafeTensors
 {
     /// <summary>Writes a safetensors file byte by byte: 8-byte little-endian header length, the header text as given, the data.</summary>

@@ -1,9 +1,9 @@
-namespace ClipUp.Tests.Data;
+namespace ClipUp.Tests;
 
-/// <summary>A fresh temporary folder, deleted on dispose.</summary>
+/// <summary>A fresh temporary folder per test, deleted on dispose.</summary>
 sealed class TempDir : IDisposable
 {
-    public string Path { get; } = Directory.CreateTempSubdirectory("clipup-data-").FullName;
+    public string Path { get; } = Directory.CreateTempSubdirectory("clipup-test-").FullName;
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
