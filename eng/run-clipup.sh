@@ -15,7 +15,7 @@ if [ ! -f "$lib/libtorch_cpu.so" ]; then
   echo "run-clipup: '$lib' is not a libtorch folder (no libtorch_cpu.so): set CLIPUP_LIBTORCH to <python site-packages>/torch/lib" >&2
   exit 2
 fi
-# TorchSharp 0.107 is built against libtorch 2.10; later 2.x releases have worked (2.11 verified), 1.x never does.
+# TorchSharp 0.107 is built against libtorch 2.10; later 2.x releases have worked (2.11 + CUDA 13 on an H200, 2026-12-04), 1.x never does.
 ver=""
 [ -f "$lib/../version.py" ] && ver=$(sed -n "s/^__version__ = '\(.*\)'/\1/p" "$lib/../version.py")
 case "$ver" in

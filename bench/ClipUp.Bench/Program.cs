@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClipUp.Bench;
+using ClipUp.Throughput;
 
 // bench entry point: `trainstep`, `moelayer` and `loader` print one JSON line each (bench/run-cpu.sh collects them).
 string Arg(string name, string fallback)
@@ -33,5 +34,5 @@ if (args.Length > 0 && args[0] == "loader")
         int.Parse(Arg("--batch", "64")), int.Parse(Arg("--workers", "2")), int.Parse(Arg("--batches", "12"))).ToJsonString());
     return 0;
 }
-BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(TrainStepBench).Assembly).Run(args);
+BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(LoaderBench).Assembly).Run(args);
 return 0;

@@ -15,6 +15,7 @@ var root = new RootCommand("ClipUp: sparse Mixture-of-Experts CLIP (CLIP-UP upcy
     InspectCommand.Create(),
     ExportCommand.Create(),
     ParityCommand.Create(),
+    BenchCommand.Create(),
     ModeCommand.Create(),
 };
 // libtorch's static destructors can crash a process that has finished its work (exit code 139): skip them.

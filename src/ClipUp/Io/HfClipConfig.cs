@@ -32,7 +32,9 @@ public static class HfClipConfig
             ["model_type"] = "clip",
             ["projection_dim"] = arch.EmbedDim,
             ["logit_scale_init_value"] = LogitScaleInit,
-            ["initializer_factor"] = 1.0,
+            // Decimals, so that the file says 1.0 and 0.0 (a double 1.0 is written "1"): transformers 5 checks each
+            // config field's type and refuses an int where it declares a float (seen with 5.17 on a GPU machine).
+            ["initializer_factor"] = 1.0m,
             ["text_config"] = new JsonObject
             {
                 ["model_type"] = "clip_text_model",
@@ -45,9 +47,9 @@ public static class HfClipConfig
                 ["hidden_act"] = act,
                 ["projection_dim"] = arch.EmbedDim,
                 ["layer_norm_eps"] = LayerNormEps,
-                ["attention_dropout"] = 0.0,
+                ["attention_dropout"] = 0.0m,
                 ["initializer_range"] = 0.02,
-                ["initializer_factor"] = 1.0,
+                ["initializer_factor"] = 1.0m,
                 // OpenAI's tokenizer puts <|startoftext|> and <|endoftext|> at the top of the vocabulary (49406, 49407).
                 // HF pools the text tower at the first eos_token_id unless every row's largest id is 49407; naming the
                 // top id keeps that equal to OpenAI's argmax pooling for smaller vocabularies too. pad 1 is HF's default.
@@ -68,9 +70,9 @@ public static class HfClipConfig
                 ["hidden_act"] = act,
                 ["projection_dim"] = arch.EmbedDim,
                 ["layer_norm_eps"] = LayerNormEps,
-                ["attention_dropout"] = 0.0,
+                ["attention_dropout"] = 0.0m,
                 ["initializer_range"] = 0.02,
-                ["initializer_factor"] = 1.0,
+                ["initializer_factor"] = 1.0m,
             },
         };
         if (arch.Moe is { } moe)

@@ -100,7 +100,8 @@ public static class Doctor
         {
             using var a = torch.ones(8, 8, ScalarType.BFloat16, device: torch.CUDA);
             using var b = torch.matmul(a, a);
-            return b.sum().item<float>() == 512f;
+            // item<float> on a bf16 tensor throws, which once made every GPU read "not supported": compare in fp32.
+            return b.sum().to(ScalarType.Float32).item<float>() == 512f;
         }
         catch (Exception) { return false; }
     }

@@ -41,5 +41,5 @@ internal static class CliTestFiles
 
     /// <summary>Runs <c>clipup args...</c> in-process through the same error handling as Program.cs; returns the exit code.</summary>
     public static int Invoke(params string[] args) =>
-        CliErrors.InvokeAsync(new RootCommand { InspectCommand.Create(), ExportCommand.Create(), ParityCommand.Create() }, args).GetAwaiter().GetResult();
+        CliErrors.InvokeAsync(new RootCommand { InspectCommand.Create(), ExportCommand.Create(), ParityCommand.Create(), BenchCommand.Create() }, args).GetAwaiter().GetResult();
 }

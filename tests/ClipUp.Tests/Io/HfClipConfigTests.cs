@@ -36,6 +36,22 @@ public class HfClipConfigTests
     }
 
     [Fact]
+    public void TransformersFloatFieldsAreWrittenAsFloatsNeverAsIntegers()
+    {
+        // transformers 5 validates config types strictly: "initializer_factor": 1 failed CLIPModel.from_pretrained
+        // (5.17), "initializer_factor": 1.0 loads.
+        using var doc = System.Text.Json.JsonDocument.Parse(HfClipConfig.ToJson(TinyStateDicts.B16));
+        string[] floats = ["logit_scale_init_value", "initializer_factor", "layer_norm_eps", "attention_dropout", "initializer_range"];
+        var root = doc.RootElement;
+
+        foreach (var obj in new[] { root, root.GetProperty("text_config"), root.GetProperty("vision_config") })
+            foreach (var field in obj.EnumerateObject().Where(f => floats.Contains(f.Name)))
+                Assert.True(field.Value.GetRawText().IndexOfAny(['.', 'e', 'E']) >= 0, $"{field.Name} is written as {field.Value.GetRawText()}");
+        Assert.Equal("1.0", root.GetProperty("initializer_factor").GetRawText());
+        Assert.Equal("0.0", root.GetProperty("vision_config").GetProperty("attention_dropout").GetRawText());
+    }
+
+    [Fact]
     public void MoeSettingsTravelUnderClipupMoe()
     {
         var json = JsonNode.Parse(HfClipConfig.ToJson(TinyStateDicts.Moe))!.AsObject();

@@ -3,7 +3,7 @@ using ClipUp.Model;
 using ClipUp.Moe;
 using ClipUp.Training;
 
-namespace ClipUp.Bench;
+namespace ClipUp.Throughput;
 
 /// <summary>The models the benchmarks compare: dense, or MoE with E=8, top-2 in every other layer of both towers.</summary>
 public static class BenchModels

@@ -7,7 +7,7 @@ using ClipUp.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace ClipUp.Bench;
+namespace ClipUp.Throughput;
 
 /// <summary>
 /// Training-step throughput of ClipUp on the same random batch shapes as bench/reference/clip_reference.py, so the

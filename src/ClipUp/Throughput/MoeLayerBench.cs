@@ -6,7 +6,7 @@ using ClipUp.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace ClipUp.Bench;
+namespace ClipUp.Throughput;
 
 /// <summary>
 /// MoE layer forward+backward time divided by a dense MLP with the same active FLOPs (issue "MoE core", bench item):
@@ -39,7 +39,7 @@ public static class MoeLayerBench
         return new JsonObject
         {
             ["bench"] = "moe_layer", ["width"] = width, ["experts"] = experts, ["top_k"] = topK, ["tokens"] = tokens,
-            ["capacity_factor"] = capacityFactor, ["device"] = deviceSpec, ["bf16"] = bf16,
+            ["capacity_factor"] = capacityFactor, ["dispatch"] = dispatch.ToString(), ["device"] = deviceSpec, ["bf16"] = bf16,
             ["dense_ms"] = tDense * 1e3, ["moe_ms"] = tMoe * 1e3, ["ratio"] = tMoe / tDense,
         };
     }
