@@ -226,6 +226,7 @@ public static class ModePipeline
         var result = TrainRun.Execute(RunConfigFor(config, dir), new TrainRunOptions
         {
             Resume = true, Rows = rows, StopAtStep = stopAt, Cancel = options.Cancel, Log = options.Log, MaxErrorFractionKey = "max_error_fraction",
+            EvaluatedByCaller = true,
             Progress = options.Progress is { } p ? new SyncProgress<TrainProgress>(v => p.Report((name, v))) : null,
         });
         using var model = result.Model;

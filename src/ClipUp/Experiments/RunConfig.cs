@@ -85,13 +85,17 @@ public sealed record RunConfig
         return ContextLength > 0 ? c with { Text = c.Text with { ContextLength = ContextLength } } : c;
     }
 
-    /// <summary>Settings that are valid but probably not meant: a run that would waste its steps or report nothing.</summary>
-    public IEnumerable<string> Warnings()
+    /// <summary>
+    /// Settings that are valid but probably not meant: a run that would waste its steps or report nothing.
+    /// <paramref name="evaluatedByCaller"/>: the caller evaluates the model itself (a MoDE stage is evaluated as part of
+    /// its ensemble), so an empty eval section is meant.
+    /// </summary>
+    public IEnumerable<string> Warnings(bool evaluatedByCaller = false)
     {
         if (Train.WarmupSteps >= Train.Steps)
             yield return $"train.warmup_steps {Train.WarmupSteps} >= train.steps {Train.Steps}: the learning rate never reaches " +
                          $"train.learning_rate {Train.LearningRate:G3} and no cosine decay happens; lower train.warmup_steps";
-        if (Eval.Retrieval is null && Eval.ZeroShot is null)
+        if (Eval.Retrieval is null && Eval.ZeroShot is null && !evaluatedByCaller)
             yield return "neither eval.retrieval nor eval.zero_shot is set: the run trains but its results table will be empty; " +
                          "set eval.retrieval to a held-out table (e.g. val.tsv)";
         if (Train.EvalEvery > 0 && Eval.Retrieval is null)

@@ -28,6 +28,8 @@ public sealed record TrainRunOptions
     public int? StopAtStep { get; init; }
     /// <summary>How the user's config spells the unreadable-image limit, for the message that stops a run (MoDE: <c>max_error_fraction</c>).</summary>
     public string MaxErrorFractionKey { get; init; } = "data.max_error_fraction";
+    /// <summary>The caller evaluates the trained model itself (MoDE stages): no warning about an empty eval section.</summary>
+    public bool EvaluatedByCaller { get; init; }
     public CancellationToken Cancel { get; init; }
 }
 
@@ -56,7 +58,7 @@ public static class TrainRun
     {
         options ??= new TrainRunOptions();
         config.Validate();
-        foreach (var warning in config.Warnings()) options.Log?.Invoke($"warning: {warning}");
+        foreach (var warning in config.Warnings(options.EvaluatedByCaller)) options.Log?.Invoke($"warning: {warning}");
         var clock = Stopwatch.StartNew();
         var device = Devices.Resolve(config.Device);
         // Modules draw from their own seeded generators; the global RNG is seeded too, for anything that does not.

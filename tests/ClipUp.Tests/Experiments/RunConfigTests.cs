@@ -22,6 +22,15 @@ public class RunConfigTests
     }
 
     [Fact]
+    public void AnEmptyEvalSectionIsWarnedAboutUnlessTheCallerEvaluatesTheModel()
+    {
+        var cfg = new RunConfig { Data = new() { Train = Train } };
+
+        Assert.Contains(cfg.Warnings(), w => w.StartsWith("neither eval.retrieval nor eval.zero_shot is set", StringComparison.Ordinal));
+        Assert.Empty(cfg.Warnings(evaluatedByCaller: true));
+    }
+
+    [Fact]
     public void AnUnknownKeyIsRejectedWithItsPath()
     {
         var e = Assert.Throws<InvalidDataException>(() => JsonConfig.Parse<RunConfig>("""{ "train": { "lerning_rate": 0.1 } }""", "run.json"));
