@@ -13,7 +13,8 @@ py=/usr/bin/python3
 "$py" -c 'import torch' 2>/dev/null || { echo "needs Debian's python3-torch: apt-get install python3-torch libopenblas0-pthread" >&2; exit 2; }
 export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x10000000}
 dotnet build bench/ClipUp.Bench -c Release -nologo -v:q >&2
-bench="dotnet bench/ClipUp.Bench/bin/Release/net10.0/ClipUp.Bench.dll"
+bench="dotnet bench/ClipUp.Bench/bin/Release/net10.0/ClipUp.Bench.dll"   # the loader benchmark
+./clipup --help > /dev/null 2>&1   # builds the CLI if sources changed: `clipup bench` and the quickstart timing below
 quick=${1:-}
 field() { "$py" -c "import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])['$1'])"; }
 stamp=$(date -u +%Y%m%d-%H%M%S); mkdir -p bench/results
@@ -28,20 +29,20 @@ for spec in "tiny 64 20" "S16-96 32 4"; do
       s=$("$py" bench/reference/clip_reference.py --preset "$preset" --moe "$moe" --batch "$batch" --steps "$steps" --threads "$t" | field samples_per_s)
       if "$py" -c "import sys; sys.exit(0 if $s > $best_py else 1)"; then best_py=$s; fi
     done
-    s_ours=$($bench trainstep --preset "$preset" --moe "$moe" --batch "$batch" --steps "$steps" | field samples_per_s)
+    moe_flag=(); [ "$moe" = 1 ] && moe_flag=(--moe)
+    s_ours=$(./clipup bench trainstep --preset "$preset" "${moe_flag[@]}" --batch "$batch" --steps "$steps" | field samples_per_s)
     rows+=("{\"preset\":\"$preset\",\"moe\":$moe,\"batch\":$batch,\"steps\":$steps,\"clipup_samples_per_s\":$s_ours,\"pytorch_samples_per_s\":$best_py,\"ratio\":$("$py" -c "print($s_ours/$best_py)")}")
   done
 done
 for width in 384 768; do
   for cf in 1.25 2.0; do
     for d in sorted grouped; do
-      r=$($bench moelayer --width "$width" --tokens 2368 --capacity-factor "$cf" --dispatch "$d" --steps 5 | tail -1)
+      r=$(./clipup bench moelayer --width "$width" --tokens 2368 --capacity-factor "$cf" --dispatch "$d" --steps 5 | tail -1)
       layers+=("$("$py" -c "import json,sys; d=json.loads(sys.argv[1]); print(json.dumps({'width':$width,'capacity_factor':$cf,'dispatch':'$d','dense_ms':d['dense_ms'],'moe_ms':d['moe_ms'],'ratio':d['ratio']}))" "$r")")
     done
   done
 done
 for w in 1 2; do loaders+=("$($bench loader --workers "$w" --batches 40 | tail -1)"); done
-./clipup --help > /dev/null 2>&1   # builds the CLI if sources changed, so the timing below is the run alone
 start=$(date +%s.%N)
 ./clipup quickstart --device cpu > /dev/null 2>&1
 quickstart=$("$py" -c "print(round($(date +%s.%N) - $start, 1))")

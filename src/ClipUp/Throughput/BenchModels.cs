@@ -14,8 +14,5 @@ public static class BenchModels
     public static ClipModelBase Create(ClipConfig config, bool moe, DispatchPath dispatch = DispatchPath.Auto) =>
         moe ? MoeModels.Create(config, Moe with { Dispatch = dispatch }, 0) : new ClipModel(config);
 
-    /// <summary>Parses <c>--dispatch auto|sorted|grouped|onehot</c>.</summary>
-    public static DispatchPath ParseDispatch(string name) => Enum.Parse<DispatchPath>(name, ignoreCase: true);
-
     public static Func<ClipModelBase, StepAux?>? Aux(bool moe) => moe ? Upcycling.Aux : null;
 }
